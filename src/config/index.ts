@@ -1,0 +1,183 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { envSchema, SECRET_VARIABLES } from './schema.js';
+
+export { SECRET_VARIABLES } from './schema.js';
+
+export type DatabaseConfig =
+  | { readonly dialect: 'sqlite'; readonly file: string }
+  | { readonly dialect: 'postgres'; readonly url: string; readonly poolSize: number };
+
+/** The validated, frozen configuration every module receives; nothing else reads process.env. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: DatabaseConfig;
+  readonly publicUrl: string;
+  readonly secretKey: string;
+  /** Where the secret key came from, for `watchpost doctor`. */
+  readonly secretKeySource: 'env' | 'file' | 'generated';
+  readonly admin: { readonly email: string; readonly password: string } | null;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly trustProxy: boolean;
+  readonly sessionTtlMs: number;
+  readonly login: { readonly maxFailures: number; readonly lockoutMs: number };
+  readonly apiBodyLimitBytes: number;
+  readonly metricsToken: string | null;
+  readonly jobsEnabled: boolean;
+  readonly nodeName: string;
+  /** The raw variables after *_FILE resolution, for `watchpost doctor` (secrets masked there). */
+  readonly effective: Readonly<Record<string, string | number | boolean | undefined>>;
+}
+
+/** Thrown when configuration is invalid; `problems` names every variable at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const PG_NEEDS_SECRET =
+  'WATCHPOST_SECRET_KEY: required when DATABASE_URL points at PostgreSQL (all nodes must share it); generate one with: openssl rand -base64 48';
+
+/** Reads NAME_FILE for each secret (Docker/Kubernetes secrets); NAME itself wins if both are set. */
+function resolveSecretFiles(env: Env, problems: string[]): Env {
+  const out: Env = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const fileVar = `${name}_FILE`;
+    const path = env[fileVar];
+    if (path === undefined || path === '') continue;
+    if (env[name] !== undefined && env[name] !== '') {
+      problems.push(`${fileVar}: both ${name} and ${fileVar} are set; set only one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      problems.push(`${fileVar}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return out;
+}
+
+/** Empty strings mean "unset": docker-compose and .env files often leave `NAME=` lines behind. */
+function dropEmpty(env: Env): Env {
+  const out: Env = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') out[key] = value;
+  return out;
+}
+
+function databaseFrom(url: string | undefined, dataDir: string, poolSize: number): DatabaseConfig {
+  if (url === undefined) return { dialect: 'sqlite', file: join(dataDir, 'watchpost.db') };
+  if (url.startsWith('sqlite:')) {
+    const path = url.replace(/^sqlite:(\/\/)?/, '');
+    return { dialect: 'sqlite', file: path === ':memory:' ? path : resolve(path) };
+  }
+  return { dialect: 'postgres', url, poolSize };
+}
+
+/**
+ * On SQLite a missing secret key is generated once and kept in the data dir so sessions and stored
+ * secrets survive restarts. On PostgreSQL several nodes must share it, so it has to be configured.
+ */
+function secretKeyFor(
+  given: string | undefined,
+  fromFile: boolean,
+  database: DatabaseConfig,
+  dataDir: string,
+  problems: string[],
+): { key: string; source: Config['secretKeySource'] } {
+  if (given !== undefined) return { key: given, source: fromFile ? 'file' : 'env' };
+  if (database.dialect === 'postgres') {
+    problems.push(PG_NEEDS_SECRET);
+    return { key: '', source: 'env' };
+  }
+  const keyFile = join(dataDir, 'secret.key');
+  try {
+    if (existsSync(keyFile)) return { key: readFileSync(keyFile, 'utf8').trim(), source: 'generated' };
+    mkdirSync(dataDir, { recursive: true });
+    const key = randomBytes(48).toString('base64');
+    writeFileSync(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    chmodSync(keyFile, 0o600);
+    return { key, source: 'generated' };
+  } catch (error) {
+    problems.push(
+      `WATCHPOST_SECRET_KEY: not set and ${keyFile} cannot be created (${(error as Error).message}); set the variable or make WATCHPOST_DATA_DIR writable`,
+    );
+    return { key: '', source: 'generated' };
+  }
+}
+
+/** Validates the environment and returns a frozen Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const resolved = dropEmpty(resolveSecretFiles(env, problems));
+  const parsed = envSchema.safeParse(resolved);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      const received = resolved[name];
+      const shown = received === undefined || (SECRET_VARIABLES as readonly string[]).includes(name) ? '' : ` (got "${received}")`;
+      problems.push(`${name}: ${issue.message}${shown}`);
+    }
+  }
+  // Cross-field checks run on the raw values too, so one run reports every problem at once.
+  if ((resolved.WATCHPOST_ADMIN_EMAIL === undefined) !== (resolved.WATCHPOST_ADMIN_PASSWORD === undefined)) {
+    problems.push('WATCHPOST_ADMIN_EMAIL/WATCHPOST_ADMIN_PASSWORD: set both to create the first admin, or neither');
+  }
+  if (!parsed.success) {
+    if (/^postgres(ql)?:/.test(resolved.DATABASE_URL ?? '') && resolved.WATCHPOST_SECRET_KEY === undefined) {
+      problems.push(PG_NEEDS_SECRET);
+    }
+    throw new ConfigError(problems);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const v = parsed.data;
+
+  const dataDir = resolve(v.WATCHPOST_DATA_DIR);
+  const database = databaseFrom(v.DATABASE_URL, dataDir, v.WATCHPOST_DB_POOL_SIZE);
+  const secret = secretKeyFor(
+    v.WATCHPOST_SECRET_KEY,
+    env.WATCHPOST_SECRET_KEY_FILE !== undefined && env.WATCHPOST_SECRET_KEY === undefined,
+    database,
+    dataDir,
+    problems,
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const publicUrl = (v.WATCHPOST_PUBLIC_URL ?? `http://localhost:${v.WATCHPOST_PORT}`).replace(/\/+$/, '');
+  const config: Config = {
+    port: v.WATCHPOST_PORT,
+    host: v.WATCHPOST_HOST,
+    dataDir,
+    database,
+    publicUrl,
+    secretKey: secret.key,
+    secretKeySource: secret.source,
+    admin:
+      v.WATCHPOST_ADMIN_EMAIL !== undefined && v.WATCHPOST_ADMIN_PASSWORD !== undefined
+        ? { email: v.WATCHPOST_ADMIN_EMAIL, password: v.WATCHPOST_ADMIN_PASSWORD }
+        : null,
+    logLevel: v.WATCHPOST_LOG_LEVEL,
+    trustProxy: v.WATCHPOST_TRUST_PROXY,
+    sessionTtlMs: v.WATCHPOST_SESSION_TTL_HOURS * 3_600_000,
+    login: { maxFailures: v.WATCHPOST_LOGIN_MAX_FAILURES, lockoutMs: v.WATCHPOST_LOGIN_LOCKOUT_MINUTES * 60_000 },
+    apiBodyLimitBytes: v.WATCHPOST_API_BODY_LIMIT_BYTES,
+    metricsToken: v.WATCHPOST_METRICS_TOKEN ?? null,
+    jobsEnabled: v.WATCHPOST_JOBS,
+    nodeName: v.WATCHPOST_NODE_NAME ?? `${hostname()}:${process.pid}`,
+    effective: Object.freeze({ ...v, WATCHPOST_DATA_DIR: dataDir, WATCHPOST_PUBLIC_URL: publicUrl }),
+  };
+  return Object.freeze(config);
+}
+
+/** Returns the config with overrides, for tests and the CLI (still frozen). */
+export function withOverrides(config: Config, overrides: Partial<Config>): Config {
+  return Object.freeze({ ...config, ...overrides });
+}

@@ -1,0 +1,19 @@
+import type { AppContext } from '../server/context.js';
+
+const RUN_HISTORY_MS = 30 * 86_400_000;
+
+/** Housekeeping jobs the foundation itself needs. Features register theirs the same way. */
+export function registerBuiltinJobs(ctx: AppContext): void {
+  ctx.jobs.register({
+    name: 'accounts.cleanup',
+    description: 'Deletes expired and revoked sessions and stale login-failure counters',
+    everyMs: 3_600_000,
+    handler: () => ctx.services.accounts.cleanup(),
+  });
+  ctx.jobs.register({
+    name: 'jobs.prune-runs',
+    description: 'Deletes job run records older than 30 days',
+    cron: '17 3 * * *',
+    handler: async () => ({ deleted: await ctx.jobs.pruneRuns(RUN_HISTORY_MS) }),
+  });
+}

@@ -1,0 +1,186 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyBaseLogger, type HTTPMethods } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { accountRoutes } from '../accounts/routes.js';
+import { auditRoutes } from '../audit/routes.js';
+import { jobRoutes } from '../jobs/routes.js';
+import { newId } from '../lib/ids.js';
+import { PACKAGE_ROOT, VERSION } from '../lib/version.js';
+import { orgRoutes } from '../orgs/routes.js';
+import { projectRoutes } from '../projects/routes.js';
+import { tokenRoutes } from '../tokens/routes.js';
+import type { ApiInstance } from './api-types.js';
+import { registerAuthHook } from './auth-hook.js';
+import type { AppContext } from './context.js';
+import { registerErrorHandler, sendError } from './error-handler.js';
+import { healthRoutes, metricsRoute } from './health-routes.js';
+import type { RouteAuth } from './principal.js';
+
+/** One registered route, as the route-table tests see it. */
+export interface RouteEntry {
+  readonly method: HTTPMethods;
+  readonly url: string;
+  readonly auth: RouteAuth;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its auth mode; tests walk it so no route escapes the auth checks. */
+    routeTable: RouteEntry[];
+  }
+}
+
+export interface BuildOptions {
+  /** Directory of the built dashboard; defaults to dist/web in the package. */
+  readonly webRoot?: string;
+}
+
+/** Registers every API route; features add one line here. */
+function apiRoutes(api: ApiInstance, ctx: AppContext): void {
+  healthRoutes(api, ctx);
+  accountRoutes(api, ctx);
+  orgRoutes(api, ctx);
+  tokenRoutes(api, ctx);
+  auditRoutes(api, ctx);
+  projectRoutes(api, ctx);
+  jobRoutes(api, ctx);
+}
+
+function securityHeaders(ctx: AppContext) {
+  const https = ctx.config.publicUrl.startsWith('https:');
+  return {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        'default-src': ["'self'"],
+        'base-uri': ["'self'"],
+        'connect-src': ["'self'"],
+        'font-src': ["'self'", 'data:'],
+        'form-action': ["'self'"],
+        'frame-ancestors': ["'none'"],
+        'img-src': ["'self'", 'data:'],
+        'object-src': ["'none'"],
+        'script-src': ["'self'"],
+        'script-src-attr': ["'none'"],
+        'style-src': ["'self'"],
+        ...(https ? { 'upgrade-insecure-requests': [] } : {}),
+      },
+    },
+    // HSTS over plain http would be ignored by browsers and break a later switch; send it behind https only.
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+    xFrameOptions: { action: 'deny' as const },
+  };
+}
+
+/**
+ * Assembles the HTTP server for a context: security headers, error handling, metrics, auth, the
+ * API, the OpenAPI document and the dashboard. Pure: call it as often as you like (tests do).
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<ApiInstance> {
+  const logger: FastifyBaseLogger = ctx.log;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request lines are logged at debug level by our onResponse hook, with the route pattern.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: ctx.config.trustProxy,
+    bodyLimit: ctx.config.apiBodyLimitBytes,
+    genReqId: () => newId(),
+    requestIdHeader: ctx.config.trustProxy ? 'x-request-id' : false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routeTable.push({ method, url: route.url, auth: route.config?.auth ?? 'session' });
+    }
+  });
+
+  registerErrorHandler(app);
+  await app.register(fastifyHelmet, securityHeaders(ctx));
+  await app.register(fastifyCookie);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) };
+    ctx.metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+    ctx.metrics.httpRequests.inc(labels);
+    if (reply.statusCode >= 500) request.log.error({ url: request.url, status: reply.statusCode }, 'request failed');
+    else request.log.debug({ method: request.method, url: request.routeOptions.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    done();
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Watchpost API', version: VERSION, description: 'Authenticate with a session cookie or `Authorization: Bearer <API token>`.' },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'wp_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  await app.register(
+    (api, _options, done) => {
+      registerAuthHook(api, ctx);
+      apiRoutes(api, ctx);
+      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      api.setNotFoundHandler((request, reply) =>
+        sendError(reply, request, 'WP_ERR_ROUTE_NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+      );
+      done();
+    },
+    { prefix: '/api' },
+  );
+  await app.register((scope, _options, done) => {
+    registerAuthHook(scope, ctx);
+    metricsRoute(scope, ctx);
+    done();
+  });
+
+  await registerDashboard(app, options.webRoot ?? join(PACKAGE_ROOT, 'dist', 'web'));
+  return app;
+}
+
+/** Serves the built dashboard, with index.html for client-side routes. */
+async function registerDashboard(app: ApiInstance, webRoot: string): Promise<void> {
+  const built = existsSync(join(webRoot, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      // Vite fingerprints asset names, so they can be cached forever; index.html must not be.
+      setHeaders: (res, path) => {
+        res.setHeader('cache-control', path.includes(`${join(webRoot, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
+    if (!wantsPage) return sendError(reply, request, 'WP_ERR_NOT_FOUND', `Nothing at ${request.method} ${request.url.split('?')[0] ?? ''}`);
+    if (!built) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('The Watchpost dashboard is not built. Run `npm run build` (npm start does this for you), then reload.');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}

@@ -1,0 +1,86 @@
+import pino, { type Logger } from 'pino';
+import { AccountsService } from '../accounts/service.js';
+import { SetupService } from '../accounts/setup.js';
+import { AuditService } from '../audit/service.js';
+import type { Config } from '../config/index.js';
+import { JobScheduler } from '../jobs/scheduler.js';
+import { SecretBox, TokenHasher } from '../lib/crypto.js';
+import { OrgsService } from '../orgs/service.js';
+import { ProjectsService } from '../projects/service.js';
+import { openStorage, type Storage } from '../storage/db.js';
+import { TokensService } from '../tokens/service.js';
+import { createMetrics, type Metrics } from './metrics.js';
+
+export interface Services {
+  readonly audit: AuditService;
+  readonly accounts: AccountsService;
+  readonly setup: SetupService;
+  readonly orgs: OrgsService;
+  readonly tokens: TokensService;
+  readonly projects: ProjectsService;
+}
+
+/**
+ * Everything one Watchpost node holds: config, database, services, scheduler, metrics. Built once by
+ * `createContext` and handed to the HTTP app, the jobs and the CLI; no module keeps globals.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly storage: Storage;
+  readonly secrets: SecretBox;
+  readonly hasher: TokenHasher;
+  readonly services: Services;
+  readonly jobs: JobScheduler;
+  readonly metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  /** Use an already-open database (tests). */
+  readonly storage?: Storage;
+  readonly logger?: Logger;
+}
+
+/** Opens the database and wires the services together. */
+export function createContext(config: Config, options: ContextOptions = {}): AppContext {
+  const log = options.logger ?? pino({ level: config.logLevel, base: { node: config.nodeName } });
+  const storage = options.storage ?? openStorage(config.database);
+  const db = storage.db;
+  const hasher = new TokenHasher(config.secretKey);
+  const audit = new AuditService(db);
+  const accounts = new AccountsService(db, audit, hasher, {
+    sessionTtlMs: config.sessionTtlMs,
+    maxFailures: config.login.maxFailures,
+    lockoutMs: config.login.lockoutMs,
+  });
+  const orgs = new OrgsService(db, audit, accounts, hasher);
+  const services: Services = {
+    audit,
+    accounts,
+    setup: new SetupService(db, accounts, orgs, hasher),
+    orgs,
+    tokens: new TokensService(db, audit, hasher),
+    projects: new ProjectsService(db, audit, config.publicUrl),
+  };
+  const metrics = createMetrics(storage);
+  const jobs = new JobScheduler(db, log, {
+    node: config.nodeName,
+    onRunFinished: ({ job, status }) => metrics.jobRuns.inc({ job, status }),
+  });
+  return {
+    config,
+    log,
+    storage,
+    secrets: new SecretBox(config.secretKey),
+    hasher,
+    services,
+    jobs,
+    metrics,
+    async close() {
+      await jobs.stop();
+      metrics.dispose();
+      if (!options.storage) await storage.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Storage } from '../storage/db.js';
+
+/** The Prometheus registry of one node, exposed at GET /metrics. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
+  readonly jobRuns: Counter<'job' | 'status'>;
+  dispose(): void;
+}
+
+/** Creates a registry with process metrics (event-loop lag, memory, GC), HTTP and database timings. */
+export function createMetrics(storage: Storage): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'watchpost_', eventLoopMonitoringPrecision: 20 });
+  const httpDuration = new Histogram({
+    name: 'watchpost_http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const httpRequests = new Counter({
+    name: 'watchpost_http_requests_total',
+    help: 'HTTP requests by route pattern and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+  const dbDuration = new Histogram({
+    name: 'watchpost_db_query_duration_seconds',
+    help: 'Database query latency by statement kind',
+    labelNames: ['kind', 'outcome'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  const jobRuns = new Counter({
+    name: 'watchpost_job_runs_total',
+    help: 'Periodic job runs on this node by outcome',
+    labelNames: ['job', 'status'] as const,
+    registers: [registry],
+  });
+  const unobserve = storage.observeQueries(({ kind, durationMs, failed }) => {
+    dbDuration.observe({ kind, outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
+  });
+  return {
+    registry,
+    httpDuration,
+    httpRequests,
+    jobRuns,
+    dispose() {
+      unobserve();
+      registry.clear();
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { sql, type Kysely } from 'kysely';
+import type { Storage } from './db.js';
+import type { Database } from './schema.js';
+
+/**
+ * Every table, parents before children, so rows can be copied with foreign keys on. A test
+ * compares this list with the live schema: a new table must be added here.
+ */
+export const TABLES_IN_ORDER = [
+  'users',
+  'organizations',
+  'settings',
+  'login_failures',
+  'sessions',
+  'memberships',
+  'invites',
+  'api_tokens',
+  'audit_log',
+  'projects',
+  'ingest_keys',
+  'job_schedules',
+  'job_runs',
+] as const satisfies ReadonlyArray<keyof Database>;
+
+/** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */
+const IDENTITY_TABLES = ['projects'] as const;
+
+const BATCH = 500;
+
+// Dynamic table names: the copy treats every table alike, so rows are plain records here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+export interface CopyProgress {
+  readonly table: string;
+  readonly rows: number;
+}
+
+async function countRows(db: AnyDb, table: string): Promise<number> {
+  const row = (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()) as { n: number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Copies every row from one Watchpost database to another (SQLite → PostgreSQL when moving to
+ * several nodes, or back). Both must be migrated to the same version; the target must be empty.
+ * Runs in one transaction on the target, so a failed copy leaves it empty.
+ */
+export async function copyDatabase(from: Storage, to: Storage, onProgress: (progress: CopyProgress) => void = () => undefined): Promise<Record<string, number>> {
+  const source = from.db as AnyDb;
+  for (const table of TABLES_IN_ORDER) {
+    if ((await countRows(to.db as AnyDb, table)) > 0) {
+      throw new Error(`The target database is not empty (table ${table} has rows); copy into a fresh database`);
+    }
+  }
+  const counts: Record<string, number> = {};
+  await (to.db as AnyDb).transaction().execute(async (trx) => {
+    for (const table of TABLES_IN_ORDER) {
+      let copied = 0;
+      for (let offset = 0; ; offset += BATCH) {
+        const rows = (await source.selectFrom(table).selectAll().orderBy(sql`1`).limit(BATCH).offset(offset).execute()) as Array<Record<string, unknown>>;
+        if (rows.length === 0) break;
+        await trx.insertInto(table).values(rows).execute();
+        copied += rows.length;
+        onProgress({ table, rows: copied });
+        if (rows.length < BATCH) break;
+      }
+      counts[table] = copied;
+    }
+    if (to.dialect === 'postgres') {
+      for (const table of IDENTITY_TABLES) {
+        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
+      }
+    }
+  });
+  return counts;
+}

@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/index.js';
+import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Called after every query with its duration; the server feeds these into /metrics. */
+export type QueryObserver = (event: { kind: string; durationMs: number; failed: boolean }) => void;
+
+/** An open database: the Kysely instance plus what differs between the two engines. */
+export interface Storage {
+  readonly db: Kysely<Database>;
+  readonly dialect: Dialect;
+  /** Engine version, e.g. "SQLite 3.53.2" or "PostgreSQL 15.20", for doctor and health. */
+  version(): Promise<string>;
+  observeQueries(observer: QueryObserver): () => void;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL schema to use as search_path (tests give each file its own). */
+  readonly schema?: string;
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Opens SQLite (WAL, busy timeout, foreign keys) or a PostgreSQL pool, depending on config. */
+export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): Storage {
+  const observers = new Set<QueryObserver>();
+  const log = (event: LogEvent): void => {
+    if (observers.size === 0) return;
+    const kind = event.query.query.kind.replace(/QueryNode$/, '').toLowerCase() || 'raw';
+    for (const observer of observers) {
+      observer({ kind, durationMs: event.queryDurationMillis, failed: event.level === 'error' });
+    }
+  };
+
+  if (config.dialect === 'sqlite') {
+    if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
+    const database = new SQLite(config.file);
+    database.pragma('journal_mode = WAL');
+    // NORMAL is durable across a process crash (kill -9) in WAL mode; only power loss can drop the
+    // last transactions, the trade every WAL deployment makes for group-commit speed.
+    database.pragma('synchronous = NORMAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
+    return {
+      db,
+      dialect: 'sqlite',
+      version: () => Promise.resolve(`SQLite ${String((database.prepare('select sqlite_version() as v').get() as { v: string }).v)}`),
+      observeQueries: (observer) => {
+        observers.add(observer);
+        return () => observers.delete(observer);
+      },
+      close: () => db.destroy(),
+    };
+  }
+
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    // Timestamps are epoch milliseconds in bigint columns: parse them as numbers (safe below 2^53).
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (value: string) => Number(value)
+          : (pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client losing its connection (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log });
+  return {
+    db,
+    dialect: 'postgres',
+    version: async () => {
+      const result = await pool.query<{ v: string }>("select current_setting('server_version') as v");
+      return `PostgreSQL ${result.rows[0]?.v ?? 'unknown'}`;
+    },
+    observeQueries: (observer) => {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,14 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from '../db.js';
+import { foundation } from './0001-foundation.js';
+
+/** A schema change written once for both engines; `dialect` covers the few differences. */
+export interface WatchpostMigration {
+  readonly name: string;
+  // Migrations see the database as it was at their time, not today's typed schema.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
+}
+
+/** In order. Never edit a migration that has shipped; add a new one. */
+export const migrations: readonly WatchpostMigration[] = [foundation];

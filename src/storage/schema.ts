@@ -1,0 +1,18 @@
+import type { AccountsTables } from '../accounts/types.js';
+import type { AuditTables } from '../audit/types.js';
+import type { JobsTables } from '../jobs/types.js';
+import type { OrgsTables } from '../orgs/types.js';
+import type { ProjectsTables } from '../projects/types.js';
+import type { TokensTables } from '../tokens/types.js';
+
+/**
+ * Every table Kysely knows about. Each feature declares its own tables in its types.ts; this file
+ * only composes them, so adding a feature adds one line here.
+ */
+export interface Database
+  extends AccountsTables,
+    OrgsTables,
+    TokensTables,
+    AuditTables,
+    ProjectsTables,
+    JobsTables {}

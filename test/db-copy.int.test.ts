@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyDatabase, TABLES_IN_ORDER } from '../src/storage/copy.js';
+import { createTestApp, PASSWORD, type TestApp } from './helpers/app.js';
+import { createTestDatabase, postgresAvailable, testDialects, type TestDatabase } from './helpers/dialects.js';
+
+const dialects = await testDialects();
+const pgAvailable = await postgresAvailable();
+
+describe.each(dialects)('table list [%s]', (dialect) => {
+  it('names every table of the schema, so copies and future tooling miss nothing', async () => {
+    const database = await createTestDatabase(dialect);
+    try {
+      const tables = await database.storage.db.introspection.getTables();
+      const names = tables
+        .filter((t) => database.schema === null || t.schema === database.schema)
+        .map((t) => t.name)
+        .filter((name) => !name.startsWith('watchpost_migration'))
+        .sort();
+      expect(names).toEqual([...TABLES_IN_ORDER].sort());
+    } finally {
+      await database.destroy();
+    }
+  });
+});
+
+describe.skipIf(!pgAvailable)('moving from SQLite to PostgreSQL', () => {
+  const cleanup: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const fn of cleanup.reverse()) await fn();
+  });
+
+  it('copies every row, keeps logins and tokens working, and continues project ids', async () => {
+    const sqliteApp: TestApp = await createTestApp('sqlite');
+    cleanup.push(() => sqliteApp.close());
+    const owner = await sqliteApp.signUp('owner@example.com', { orgName: 'Moving Co' });
+    const org = owner.org!;
+    const { project, key } = await sqliteApp.ctx.services.projects.create(org.id, { name: 'Shop' }, null);
+    await sqliteApp.ctx.services.projects.create(org.id, { name: 'Blog' }, null);
+    const { token } = await sqliteApp.ctx.services.tokens.create({ orgId: org.id, userId: owner.user.id, name: 'ci', scope: 'read' }, null);
+
+    const target: TestDatabase = await createTestDatabase('postgres');
+    cleanup.push(() => target.destroy());
+    const progress: string[] = [];
+    const counts = await copyDatabase(sqliteApp.db.storage, target.storage, ({ table }) => progress.push(table));
+    expect(counts).toMatchObject({ users: 1, organizations: 1, projects: 2, ingest_keys: 2, api_tokens: 1 });
+    expect(counts.audit_log).toBeGreaterThan(3);
+    expect(progress).toContain('projects');
+
+    const pgApp = await createTestApp('postgres', {}, target);
+    cleanup.push(() => pgApp.close());
+    expect(await pgApp.login('owner@example.com', PASSWORD)).toMatch(/^wp_session=/);
+    const viaToken = await pgApp.asToken(token)({ url: `/api/projects/${project.id}/keys` });
+    expect(viaToken.statusCode).toBe(200);
+    expect(viaToken.json<{ items: Array<{ dsn: string }> }>().items[0]?.dsn).toBe(key.dsn);
+    const next = await pgApp.ctx.services.projects.create(org.id, { name: 'New after move' }, null);
+    expect(next.project.id).toBeGreaterThan(project.id + 1);
+
+    await expect(copyDatabase(sqliteApp.db.storage, target.storage)).rejects.toThrow(/not empty/);
+  });
+});

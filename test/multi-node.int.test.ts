@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, postgresAvailable, type TestDatabase } from './helpers/dialects.js';
+
+const available = await postgresAvailable();
+
+function startNode(database: TestDatabase, name: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/job-node.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: database.url,
+      WATCHPOST_SECRET_KEY: 'multi-node-test-secret-key-0123456789abcdef',
+      WATCHPOST_PORT: '0',
+      WATCHPOST_HOST: '127.0.0.1',
+      WATCHPOST_DATA_DIR: mkdtempSync(join(tmpdir(), 'wp-node-')),
+      WATCHPOST_NODE_NAME: name,
+      WATCHPOST_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\S+)/.exec(out);
+      if (match?.[1]) resolve({ child, url: match[1] });
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
+  });
+}
+
+describe.skipIf(!available)('several nodes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    // Not migrated: both nodes start on an empty schema and must apply migrations exactly once.
+    database = await createTestDatabase('postgres', { migrate: false });
+  });
+  afterAll(() => database.destroy());
+
+  it('migrates once and runs each job occurrence on exactly one node', async () => {
+    const nodes = await Promise.all([startNode(database, 'node-1'), startNode(database, 'node-2')]);
+    try {
+      for (const node of nodes) {
+        const ready = (await (await fetch(`${node.url}/api/health/ready`)).json()) as { status: string };
+        expect(ready.status).toBe('ready');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 4500));
+    } finally {
+      await Promise.all(
+        nodes.map(({ child }) => new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        })),
+      );
+    }
+    const db = database.storage.db;
+    const migrations = await sql<{ name: string }>`select name from watchpost_migrations`.execute(db);
+    expect(migrations.rows.map((r) => r.name)).toEqual(['0001-foundation']);
+
+    const runs = await db.selectFrom('job_runs').select(['scheduled_for', 'node', 'status']).where('job_name', '=', 'test.every-500ms').execute();
+    expect(runs.length).toBeGreaterThanOrEqual(6);
+    const perOccurrence = new Map<number, number>();
+    for (const run of runs) perOccurrence.set(run.scheduled_for, (perOccurrence.get(run.scheduled_for) ?? 0) + 1);
+    expect([...perOccurrence.values()].every((count) => count === 1)).toBe(true);
+    expect(runs.every((r) => r.status === 'ok' || r.status === 'running')).toBe(true);
+    for (const slot of perOccurrence.keys()) expect(slot % 500).toBe(0);
+  }, 60_000);
+});
