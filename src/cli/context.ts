@@ -1,14 +1,14 @@
-import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config/index.js';
-import { createContext, type AppContext } from '../server/context.js';
-import { migrateToLatest } from '../storage/migrate.js';
+// Heavy modules (server, database drivers, zod) load inside actions, so `--help` stays instant.
+import type { Config } from '../config/index.js';
 import { WatchpostError } from '../lib/errors.js';
+import type { AppContext } from '../server/context.js';
 
 /** Thrown by commands for a clean one-line failure (exit code 1, no stack trace). */
 export class CliError extends Error {}
 
 /** Loads config or exits listing every problem. */
-export function configOrExit(): Config {
+export async function configOrExit(): Promise<Config> {
+  const { ConfigError, loadConfig } = await import('../config/index.js');
   try {
     return loadConfig();
   } catch (error) {
@@ -25,7 +25,12 @@ export function configOrExit(): Config {
  * migrations applied first, logs (warnings only) on stderr so --json output stays clean.
  */
 export async function withContext<T>(fn: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const config = configOrExit();
+  const config = await configOrExit();
+  const [{ default: pino }, { createContext }, { migrateToLatest }] = await Promise.all([
+    import('pino'),
+    import('../server/context.js'),
+    import('../storage/migrate.js'),
+  ]);
   const logger = pino({ level: 'warn' }, pino.destination(2));
   const ctx = createContext(config, { logger });
   try {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { configOrExit, CliError, action, output } from '../context.js';
-import { openStorage } from '../../storage/db.js';
-import { copyDatabase } from '../../storage/copy.js';
-import { migrateToLatest } from '../../storage/migrate.js';
+import type { Storage } from '../../storage/db.js';
 
 export function registerDb(program: Command): void {
   const db = program.command('db').description('database maintenance');
@@ -13,8 +11,13 @@ export function registerDb(program: Command): void {
     .option('--json', 'print machine-readable output')
     .action(
       action(async (options: { to: string; json?: boolean }) => {
-        const config = configOrExit();
-        let target: ReturnType<typeof openStorage>;
+        const config = await configOrExit();
+        const [{ openStorage }, { copyDatabase }, { migrateToLatest }] = await Promise.all([
+          import('../../storage/db.js'),
+          import('../../storage/copy.js'),
+          import('../../storage/migrate.js'),
+        ]);
+        let target: Storage;
         if (/^postgres(ql)?:/.test(options.to)) target = openStorage({ dialect: 'postgres', url: options.to, poolSize: 2 });
         else if (options.to.startsWith('sqlite:')) target = openStorage({ dialect: 'sqlite', file: options.to.replace(/^sqlite:(\/\/)?/, '') });
         else throw new CliError('--to must be a postgres:// or sqlite: URL');

@@ -1,9 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SECRET_VARIABLES, type Config } from '../../config/index.js';
+import type { Config } from '../../config/index.js';
 import { VERSION } from '../../lib/version.js';
-import { openStorage } from '../../storage/db.js';
-import { migrationStatus } from '../../storage/migrate.js';
 import { configOrExit, output } from '../context.js';
 
 interface Check {
@@ -26,17 +24,18 @@ export function maskSecret(name: string, value: string): string {
   return `**** (${value.length} characters)`;
 }
 
-function effectiveConfig(config: Config): Record<string, string> {
+function effectiveConfig(config: Config, SECRET_VARIABLES: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.effective)) {
     if (value === undefined) continue;
-    out[name] = (SECRET_VARIABLES as readonly string[]).includes(name) ? maskSecret(name, String(value)) : String(value);
+    out[name] = SECRET_VARIABLES.includes(name) ? maskSecret(name, String(value)) : String(value);
   }
   out.WATCHPOST_SECRET_KEY ??= `**** (${config.secretKeySource === 'generated' ? `generated, kept in ${config.dataDir}/secret.key` : 'set'})`;
   return out;
 }
 
 async function runChecks(config: Config): Promise<Check[]> {
+  const [{ openStorage }, { migrationStatus }] = await Promise.all([import('../../storage/db.js'), import('../../storage/migrate.js')]);
   const checks: Check[] = [];
   try {
     mkdirSync(config.dataDir, { recursive: true });
@@ -70,10 +69,11 @@ export function registerDoctor(program: Command): void {
     .description('print the effective configuration (secrets masked) and check the database and data directory')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const config = configOrExit();
+      const config = await configOrExit();
+      const { SECRET_VARIABLES } = await import('../../config/index.js');
       const checks = await runChecks(config);
       const versions = { watchpost: VERSION, node: process.version, platform: `${process.platform} ${process.arch}` };
-      const configuration = effectiveConfig(config);
+      const configuration = effectiveConfig(config, SECRET_VARIABLES);
       const text = [
         `Watchpost ${versions.watchpost} (Node.js ${versions.node}, ${versions.platform})`,
         '',

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { migrateToLatest } from '../../storage/migrate.js';
-import { openStorage } from '../../storage/db.js';
 import { configOrExit, output } from '../context.js';
 
 export function registerMigrate(program: Command): void {
@@ -9,7 +7,8 @@ export function registerMigrate(program: Command): void {
     .description('apply pending database migrations (start does this too; safe to run on several nodes at once)')
     .option('--json', 'print machine-readable output')
     .action(async (options: { json?: boolean }) => {
-      const config = configOrExit();
+      const config = await configOrExit();
+      const [{ openStorage }, { migrateToLatest }] = await Promise.all([import('../../storage/db.js'), import('../../storage/migrate.js')]);
       const storage = openStorage(config.database);
       try {
         const results = await migrateToLatest(storage);

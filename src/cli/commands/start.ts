@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loginBanner, startServer } from '../../server/start.js';
 import { configOrExit } from '../context.js';
 
 export function registerStart(program: Command): void {
@@ -7,7 +6,8 @@ export function registerStart(program: Command): void {
     .command('start')
     .description('start a Watchpost node (HTTP server and job scheduler) with config from WATCHPOST_* variables')
     .action(async () => {
-      const config = configOrExit();
+      const config = await configOrExit();
+      const { loginBanner, startServer } = await import('../../server/start.js');
       const server = await startServer(config);
       process.stdout.write(`\n${loginBanner(config, server.bootstrap)}\n\n`);
       let signals = 0;

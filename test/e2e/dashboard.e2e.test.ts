@@ -1,0 +1,115 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/index.js';
+import { PACKAGE_ROOT } from '../../src/lib/version.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { freePort } from '../helpers/net.js';
+import { chromiumAvailable, launchChromium } from './browser.js';
+
+const WEB_ROOT = join(PACKAGE_ROOT, 'dist', 'web');
+const available = chromiumAvailable();
+if (available && !existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm test builds it)');
+
+const PASSWORD = 'e2e password 12345';
+
+describe.skipIf(!available)('dashboard in real Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let dataDir: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'wp-e2e-'));
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const config = loadConfig({ WATCHPOST_DATA_DIR: dataDir, WATCHPOST_PORT: String(port), WATCHPOST_HOST: '127.0.0.1', WATCHPOST_PUBLIC_URL: base, WATCHPOST_LOG_LEVEL: 'silent' });
+    server = await startServer(config, { logger: pino({ level: 'silent' }) });
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('console', (message: ConsoleMessage) => {
+      // A 401 from /api/auth/me before login is expected; everything else is a problem.
+      if (message.type() === 'error' && !/401/.test(message.text())) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps the initial JavaScript under 250 KB gzipped', () => {
+    const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8');
+    const scripts = [...html.matchAll(/<script[^>]+src="\/?([^"]+)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/?([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(scripts.length).toBeGreaterThan(0);
+    const gzipped = scripts.reduce((sum, file) => sum + gzipSync(readFileSync(join(WEB_ROOT, file))).length, 0);
+    expect(gzipped).toBeLessThan(250 * 1024);
+  });
+
+  it('creates the first admin with the setup link, then a project, and shows its DSN', async () => {
+    if (server.bootstrap.kind !== 'setup-needed') throw new Error('expected a fresh instance');
+    await page.goto(`${base}/setup#token=${server.bootstrap.token}`);
+    await page.getByLabel('Your name').fill('Ada Admin');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('Confirm password').fill(PASSWORD);
+    await page.getByLabel('Organisation name').fill('Analytical Engines');
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+
+    await page.getByRole('button', { name: 'New project' }).click();
+    await page.getByLabel('Project name').fill('Checkout');
+    await page.getByLabel('Platform').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Create project' }).click();
+
+    const dsn = page.getByTestId('dsn').first();
+    await dsn.waitFor();
+    const text = (await dsn.textContent()) ?? '';
+    const projects = await server.ctx.services.projects.list((await server.ctx.services.orgs.listAll())[0]?.id ?? '');
+    expect(projects.map((p) => p.name)).toEqual(['Checkout']);
+    expect(text).toBe(`http://${(await server.ctx.services.projects.listKeys(projects[0]!.id))[0]!.publicKey}@127.0.0.1:${new URL(base).port}/${projects[0]!.id}`);
+  });
+
+  it('logs out and back in with email and password', async () => {
+    await page.getByRole('button', { name: /ada/i }).first().click();
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByLabel('Email').waitFor();
+    expect(page.url()).toContain('/login');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('wrong password!!');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText(/incorrect/i).waitFor();
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Projects' }).waitFor();
+  });
+
+  it('creates an API token that the API accepts', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('Token name').fill('deploy script');
+    await page.getByLabel('Scope').selectOption('write');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByTestId('new-token');
+    await shown.waitFor();
+    const token = ((await shown.textContent()) ?? '').trim();
+    expect(token).toMatch(/^wp_[0-9A-Za-z]{40}$/);
+    const response = await fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ user: { email: 'ada@example.com' }, auth: { kind: 'token', scope: 'write' } });
+  });
+
+  it('shows the audit log and jobs pages, with no console errors or CSP violations', async () => {
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByText('token.created').first().waitFor();
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    await page.getByText('accounts.cleanup').first().waitFor();
+    expect(problems).toEqual([]);
+  });
+});
