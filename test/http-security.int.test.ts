@@ -16,6 +16,7 @@ const PUBLIC_ROUTES = [
   'GET /api/setup', // the first-run page asks whether set-up is needed
   'POST /api/setup', // authenticated by the one-time setup token
   'POST /api/auth/login', // how a session starts
+  'GET /api/auth/session', // "am I logged in?" answers {user:null} instead of 401
   'POST /api/invites/describe', // authenticated by the invitation token
   'POST /api/invites/accept', // authenticated by the invitation token
 ].sort();
@@ -271,6 +272,71 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
       expect((await withToken.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);
     } finally {
       await withToken.close();
+    }
+  });
+});
+
+describe.each(dialects)('account routes [%s]', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('says who is logged in without a 401, renames, lists and revokes sessions, changes the password', async () => {
+    expect((await t.app.inject({ url: '/api/auth/session' })).json()).toEqual({ user: null });
+    const me = await t.signUp('sam@example.com', { orgName: 'Sam Co' });
+    expect((await me.call({ url: '/api/auth/session' })).json()).toMatchObject({ user: { email: 'sam@example.com' } });
+
+    const renamed = await me.call({ method: 'PATCH', url: '/api/auth/me', payload: { name: '  Sam Smith ' } });
+    expect(renamed.json()).toMatchObject({ user: { name: 'Sam Smith' } });
+
+    const other = await t.login('sam@example.com');
+    const sessions = (await me.call({ url: '/api/auth/sessions' })).json<{ items: Array<{ id: string; current: boolean }> }>().items;
+    expect(sessions).toHaveLength(2);
+    const notMine = sessions.find((s) => !s.current);
+    expect((await me.call({ method: 'DELETE', url: `/api/auth/sessions/${notMine?.id}` })).statusCode).toBe(200);
+    expect((await t.asCookie(other)({ url: '/api/auth/me' })).statusCode).toBe(401);
+
+    const wrong = await me.call({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: 'nope', newPassword: 'a new password!' } });
+    expect(wrong.statusCode).toBe(400);
+    expect((await me.call({ method: 'POST', url: '/api/auth/password', payload: { currentPassword: PASSWORD, newPassword: 'a new password!' } })).statusCode).toBe(200);
+    expect(await t.login('sam@example.com', 'a new password!')).toMatch(/^wp_session=/);
+
+    const out = await me.call({ method: 'POST', url: '/api/auth/logout', payload: {} });
+    expect(out.statusCode).toBe(200);
+    expect(out.cookies.find((c) => c.name === 'wp_session')?.value).toBe('');
+    expect((await me.call({ url: '/api/auth/me' })).statusCode).toBe(401);
+  });
+
+  it('runs first-run set-up and invitations over HTTP', async () => {
+    const fresh = await createTestApp(dialect);
+    try {
+      expect((await fresh.app.inject({ url: '/api/setup' })).json()).toEqual({ needsSetup: true });
+      const outcome = await fresh.ctx.services.setup.bootstrap(null);
+      if (outcome.kind !== 'setup-needed') throw new Error('expected setup');
+      const body = { token: outcome.token, email: 'first@example.com', password: PASSWORD, orgName: 'First' };
+      expect((await fresh.app.inject({ method: 'POST', url: '/api/setup', payload: { ...body, token: 'bad' } })).statusCode).toBe(403);
+      const done = await fresh.app.inject({ method: 'POST', url: '/api/setup', payload: body });
+      expect(done.statusCode).toBe(201);
+      expect(done.json()).toMatchObject({ user: { email: 'first@example.com', isAdmin: true, lastLoginAt: expect.any(Number) }, org: { role: 'owner' } });
+      const admin = fresh.asCookie(`wp_session=${done.cookies.find((c) => c.name === 'wp_session')?.value}`);
+      expect((await fresh.app.inject({ method: 'POST', url: '/api/setup', payload: body })).statusCode).toBe(409);
+
+      const orgId = done.json<{ org: { id: string } }>().org.id;
+      const invite = await admin({ method: 'POST', url: `/api/orgs/${orgId}/invites`, payload: { email: 'joiner@example.com', role: 'viewer' } });
+      expect(invite.statusCode).toBe(201);
+      const url = invite.json<{ url: string }>().url;
+      expect(url).toMatch(/^http:\/\/watchpost\.test\/invite#token=/);
+      const token = url.split('#token=')[1];
+      expect((await fresh.app.inject({ method: 'POST', url: '/api/invites/describe', payload: { token } })).json()).toMatchObject({ orgName: 'First', email: 'joiner@example.com', role: 'viewer', accountExists: false });
+      const accepted = await fresh.app.inject({ method: 'POST', url: '/api/invites/accept', payload: { token, name: 'Joiner', password: PASSWORD } });
+      expect(accepted.statusCode).toBe(200);
+      const joiner = fresh.asCookie(`wp_session=${accepted.cookies.find((c) => c.name === 'wp_session')?.value}`);
+      expect((await joiner({ url: '/api/orgs' })).json()).toMatchObject({ items: [{ id: orgId, role: 'viewer' }] });
+      expect((await fresh.app.inject({ method: 'POST', url: '/api/invites/accept', payload: { token, password: PASSWORD } })).statusCode).toBe(404);
+    } finally {
+      await fresh.close();
     }
   });
 });

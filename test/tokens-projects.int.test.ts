@@ -109,6 +109,7 @@ describe.each(dialects)('projects and ingest keys [%s]', (dialect) => {
 
     const rotated = await projects.rotateKey(project, key.id, 3600, actor);
     expect(rotated.label).toBe('Default');
+    expect((await projects.listKeys(project.id)).find((k) => k.id === key.id)?.label).toBe('Default (replaced)');
     // The old key keeps working during the grace period.
     expect(await projects.resolveIngestKey(key.publicKey)).not.toBeNull();
     const immediate = await projects.rotateKey(project, extra.id, 0, actor);
@@ -146,6 +147,10 @@ describe.each(dialects)('audit log [%s]', (dialect) => {
     expect(forA.some((e) => e.actor.label === 'b@example.com')).toBe(false);
     const ids = forA.map((e) => e.id);
     expect([...ids].sort().reverse()).toEqual(ids);
+
+    const memberEvents = await t.ctx.services.audit.listForOrg(a.org.id, { limit: 100, action: 'project.*' });
+    expect(memberEvents.map((e) => e.action)).toEqual(['project.created']);
+    expect(await t.ctx.services.audit.listForOrg(a.org.id, { limit: 100, action: 'project' })).toEqual([]);
 
     const page1 = await t.ctx.services.audit.listForOrg(a.org.id, { limit: 1 });
     const page2 = await t.ctx.services.audit.listForOrg(a.org.id, { limit: 1, before: page1[0]?.id });

@@ -74,6 +74,16 @@ export function accountRoutes(app: ApiInstance, ctx: AppContext): void {
     },
   });
 
+  app.get('/auth/session', {
+    config: { auth: 'public' },
+    schema: {
+      tags: ['auth'],
+      summary: 'Who is logged in, if anyone (never 401: pages use it to decide where to go)',
+      response: { 200: z.object({ user: userSchema.nullable() }) },
+    },
+    handler: (request) => ({ user: request.principal ? toPublicUser(request.principal.user) : null }),
+  });
+
   app.post('/auth/logout', {
     schema: { tags: ['auth'], summary: 'End the current session', response: { 200: okResponse } },
     handler: async (request, reply) => {
@@ -109,6 +119,19 @@ export function accountRoutes(app: ApiInstance, ctx: AppContext): void {
           orgId: principal.kind === 'token' ? principal.orgId : null,
         },
       };
+    },
+  });
+
+  app.patch('/auth/me', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Change your display name',
+      body: z.object({ name: z.string().trim().min(1).max(200) }),
+      response: { 200: z.object({ user: userSchema }) },
+    },
+    handler: async (request) => {
+      const principal = sessionOnly(principalOf(request));
+      return { user: toPublicUser(await accounts.rename(principal.user, request.body.name)) };
     },
   });
 

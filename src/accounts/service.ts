@@ -183,6 +183,13 @@ export class AccountsService {
     return { token, session };
   }
 
+  /** Changes a user's display name. */
+  async rename(user: UserRow, name: string): Promise<UserRow> {
+    const now = Date.now();
+    await repo.updateUser(this.db, user.id, { name, updated_at: now });
+    return { ...user, name, updated_at: now };
+  }
+
   /** Resolves a session cookie to its user; null when unknown, revoked, expired or the user is disabled. */
   async authenticateSession(token: string): Promise<{ user: UserRow; session: SessionRow } | 'expired' | null> {
     const found = await repo.findSessionWithUser(this.db, this.hasher.hash(token));

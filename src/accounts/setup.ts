@@ -86,6 +86,8 @@ export class SetupService {
       if (!(await repo.deleteSettingIfValue(trx, SETUP_KEY, hash))) throw fail('WP_ERR_SETUP_DONE');
     });
     const { token, session } = await this.accounts.createSession(user, ip, userAgent);
-    return { user, org, token, session };
+    const now = Date.now();
+    await repo.updateUser(this.db, user.id, { last_login_at: now });
+    return { user: { ...user, last_login_at: now }, org, token, session };
   }
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../storage/schema.js';
 import type { AuditLogTable } from './types.js';
 
@@ -12,7 +12,23 @@ export interface AuditQuery {
   /** Return events older than this id (ids are time-ordered). */
   readonly before?: string;
   readonly limit: number;
+  /** An exact action ("token.created") or a prefix ending in ".*" ("member.*"). */
   readonly action?: string;
+}
+
+type AuditSelect = SelectQueryBuilder<Database, 'audit_log', AuditRow>;
+
+function filtered(q: AuditSelect, query: AuditQuery): AuditSelect {
+  if (query.before) q = q.where('id', '<', query.before);
+  const action = query.action;
+  if (action?.endsWith('.*')) {
+    const prefix = action.slice(0, -1);
+    // substr rather than LIKE: action names contain "_", a LIKE wildcard.
+    q = q.where((eb) => eb(eb.fn<string>('substr', ['action', eb.lit(1), eb.lit(prefix.length)]), '=', prefix));
+  } else if (action) {
+    q = q.where('action', '=', action);
+  }
+  return q;
 }
 
 /**
@@ -20,7 +36,7 @@ export interface AuditQuery {
  * people who are its members, so admins see who signed in to their organisation.
  */
 export async function listAuditForOrg(db: Kysely<Database>, orgId: string, query: AuditQuery): Promise<AuditRow[]> {
-  let q = db
+  const q = db
     .selectFrom('audit_log')
     .selectAll()
     .where((eb) =>
@@ -32,15 +48,11 @@ export async function listAuditForOrg(db: Kysely<Database>, orgId: string, query
         ]),
       ]),
     );
-  if (query.before) q = q.where('id', '<', query.before);
-  if (query.action) q = q.where('action', '=', query.action);
-  return q.orderBy('id', 'desc').limit(query.limit).execute();
+  return filtered(q, query).orderBy('id', 'desc').limit(query.limit).execute();
 }
 
 /** Every event of the instance, for instance administrators. */
 export async function listAllAudit(db: Kysely<Database>, query: AuditQuery): Promise<AuditRow[]> {
-  let q = db.selectFrom('audit_log').selectAll();
-  if (query.before) q = q.where('id', '<', query.before);
-  if (query.action) q = q.where('action', '=', query.action);
-  return q.orderBy('id', 'desc').limit(query.limit).execute();
+  const q = db.selectFrom('audit_log').selectAll();
+  return filtered(q, query).orderBy('id', 'desc').limit(query.limit).execute();
 }

@@ -52,3 +52,7 @@ export async function findKeyByPublicKey(db: Db, publicKey: string): Promise<Ing
 export async function setKeyRevokedAt(db: Db, keyId: string, revokedAt: number): Promise<void> {
   await db.updateTable('ingest_keys').set({ revoked_at: revokedAt }).where('id', '=', keyId).execute();
 }
+
+export async function setKeyLabel(db: Db, keyId: string, label: string): Promise<void> {
+  await db.updateTable('ingest_keys').set({ label }).where('id', '=', keyId).execute();
+}

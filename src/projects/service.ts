@@ -166,6 +166,8 @@ export class ProjectsService {
     if (!row || !keyIsActive(row, now)) throw fail('WP_ERR_NOT_FOUND', 'No such active key');
     const fresh = await this.insertKey(project.id, row.label, now);
     await repo.setKeyRevokedAt(this.db, keyId, now + graceSeconds * 1000);
+    // Both keys would otherwise look alike in lists while the old one is still in its grace period.
+    await repo.setKeyLabel(this.db, keyId, `${row.label} (replaced)`);
     await this.audit.record({
       orgId: project.orgId,
       actor,

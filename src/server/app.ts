@@ -141,9 +141,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       registerAuthHook(api, ctx);
       apiRoutes(api, ctx);
       api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-      api.setNotFoundHandler((request, reply) =>
-        sendError(reply, request, 'WP_ERR_ROUTE_NOT_FOUND', `No API route ${request.method} ${request.url.split('?')[0] ?? ''}`),
-      );
       done();
     },
     { prefix: '/api' },
@@ -162,19 +159,24 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 async function registerDashboard(app: ApiInstance, webRoot: string): Promise<void> {
   const built = existsSync(join(webRoot, 'index.html'));
   if (built) {
+    const assets = join(webRoot, 'assets');
     await app.register(fastifyStatic, {
       root: webRoot,
-      wildcard: false,
+      // A wildcard route (not a file list taken at start) so a rebuilt dashboard is served without a restart.
+      wildcard: true,
       index: false,
-      // Vite fingerprints asset names, so they can be cached forever; index.html must not be.
+      cacheControl: false,
+      // Vite fingerprints asset names, so they can be cached forever; everything else must revalidate.
       setHeaders: (res, path) => {
-        res.setHeader('cache-control', path.includes(`${join(webRoot, 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+        res.setHeader('cache-control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
   }
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path === '/api' || path.startsWith('/api/')) return sendError(reply, request, 'WP_ERR_ROUTE_NOT_FOUND', `No API route ${request.method} ${path}`);
     const wantsPage = (request.method === 'GET' || request.method === 'HEAD') && (request.headers.accept ?? '').includes('text/html');
-    if (!wantsPage) return sendError(reply, request, 'WP_ERR_NOT_FOUND', `Nothing at ${request.method} ${request.url.split('?')[0] ?? ''}`);
+    if (!wantsPage) return sendError(reply, request, 'WP_ERR_NOT_FOUND', `Nothing at ${request.method} ${path}`);
     if (!built) {
       return reply
         .code(503)

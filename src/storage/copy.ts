@@ -37,7 +37,7 @@ export interface CopyProgress {
 }
 
 async function countRows(db: AnyDb, table: string): Promise<number> {
-  const row = (await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst()) as { n: number } | undefined;
+  const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
