@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -17,6 +18,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/**/*.int.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 1 },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -26,6 +28,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 90_000,
           // One browser at a time: the machine has two cores.
@@ -33,6 +36,5 @@ export default defineConfig({
         },
       },
     ],
-    sequence: { groupOrder: 0 },
   },
 });

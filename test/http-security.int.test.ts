@@ -232,6 +232,8 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
       expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['referrer-policy']).toBe('strict-origin-when-cross-origin');
+      expect(response.headers['permissions-policy']).toContain('camera=()');
+      expect(response.headers['x-frame-options']).toBe('DENY');
       expect(response.headers['x-request-id']).toEqual(expect.any(String));
       expect(response.body).not.toMatch(/at .*\.ts:\d+/);
     }

@@ -106,6 +106,33 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
     expect(runs.find((r) => r.node === 'dead-node')?.status).toBe('abandoned');
   });
 
+  it('renews the lease of a long run so no other node starts the same occurrence', async () => {
+    const started: string[] = [];
+    const job = (node: string) => ({
+      name: 'test.long',
+      everyMs: 60_000,
+      leaseMs: 200,
+      handler: async () => {
+        started.push(node);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      },
+    });
+    const now = Date.now();
+    await repo.upsertSchedule(database.storage.db, 'test.long', 'every:60000', now - 10, now);
+    const a = new JobScheduler(database.storage.db, log, { node: 'node-a', pollMs: 50 });
+    const b = new JobScheduler(database.storage.db, log, { node: 'node-b', pollMs: 50 });
+    a.register(job('node-a'));
+    b.register(job('node-b'));
+    await a.start();
+    await until(() => started.length === 1);
+    await b.start();
+    // The run lasts five lease periods; without renewal node-b would take over after the first.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await Promise.all([a.stop(), b.stop()]);
+    expect(started).toEqual(['node-a']);
+    expect((await a.runs('test.long', 5)).map((r) => [r.node, r.status])).toEqual([['node-a', 'ok']]);
+  });
+
   it('prunes old run records', async () => {
     const scheduler = new JobScheduler(database.storage.db, log, { node: 'node-a' });
     await repo.insertRun(database.storage.db, { id: '00000000-0000-7000-8000-0000000000ff', job_name: 'old', node: 'n', scheduled_for: 1, started_at: 1, finished_at: 2, duration_ms: 1, status: 'ok', error: null, result: null });

@@ -114,6 +114,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
+    // Helmet has no Permissions-Policy; the dashboard needs none of these browser features.
+    void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
@@ -171,6 +173,10 @@ async function registerDashboard(app: ApiInstance, webRoot: string): Promise<voi
         res.setHeader('cache-control', path.startsWith(assets) ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
+  }
+  if (built) {
+    // The static plugin would answer "/" itself (a directory, 403 with index: false): the dashboard's root is index.html.
+    app.get('/', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-cache').sendFile('index.html'));
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

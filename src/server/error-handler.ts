@@ -53,6 +53,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (status === 413) return sendError(reply, request, 'WP_ERR_BODY_TOO_LARGE', ERRORS.WP_ERR_BODY_TOO_LARGE.message);
     if (status === 415) return sendError(reply, request, 'WP_ERR_UNSUPPORTED_MEDIA_TYPE', error.message);
     if (status === 404) return sendError(reply, request, 'WP_ERR_NOT_FOUND', error.message);
+    if (status === 401) return sendError(reply, request, 'WP_ERR_AUTH_REQUIRED', error.message);
+    if (status === 403) return sendError(reply, request, 'WP_ERR_FORBIDDEN', error.message);
     if (status >= 400 && status < 500) return sendError(reply, request, 'WP_ERR_VALIDATION', error.message);
     request.log.error({ err: error }, 'unhandled error');
     return sendError(reply, request, 'WP_ERR_INTERNAL', ERRORS.WP_ERR_INTERNAL.message);

@@ -54,6 +54,16 @@ describe.skipIf(!available)('dashboard in real Chromium', () => {
     expect(gzipped).toBeLessThan(250 * 1024);
   });
 
+  it('serves fingerprinted assets as immutable with security headers', async () => {
+    const html = readFileSync(join(WEB_ROOT, 'index.html'), 'utf8');
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    const response = await fetch(`${base}${asset ?? ''}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+  });
+
   it('creates the first admin with the setup link, then a project, and shows its DSN', async () => {
     if (server.bootstrap.kind !== 'setup-needed') throw new Error('expected a fresh instance');
     await page.goto(`${base}/setup#token=${server.bootstrap.token}`);
@@ -89,6 +99,12 @@ describe.skipIf(!available)('dashboard in real Chromium', () => {
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('link', { name: 'Projects' }).waitFor();
+    // The bare root serves the dashboard, which goes to the organisation's projects.
+    const root = await page.goto(`${base}/`);
+    expect(root?.status()).toBe(200);
+    expect(root?.headers()['cache-control']).toBe('no-cache');
+    await page.getByRole('button', { name: 'New project' }).waitFor();
+    expect(page.url()).toMatch(/\/orgs\/[^/]+\/projects$/);
   });
 
   it('creates an API token that the API accepts', async () => {

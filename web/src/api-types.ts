@@ -26,6 +26,11 @@ export interface OrgWithRole extends Org {
   role: Role;
 }
 
+/** Who is logged in, if anyone: the public probe that never answers 401. */
+export interface SessionInfo {
+  user: User | null;
+}
+
 export interface Me {
   user: User;
   orgs: OrgWithRole[];

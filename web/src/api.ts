@@ -16,6 +16,7 @@ import type {
   Project,
   Role,
   Session,
+  SessionInfo,
   TokenScope,
   User,
 } from './api-types';
@@ -45,8 +46,6 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 interface RequestOptions {
   body?: unknown;
   signal?: AbortSignal;
-  /** Public pages ask "am I logged in?" without being sent to /login. */
-  quiet401?: boolean;
 }
 
 let onAuthRequired: ((code: string) => void) | null = null;
@@ -90,13 +89,13 @@ async function request<T>(method: Method, path: string, options: RequestOptions 
     const error = isErrorBody(data)
       ? new ApiError(response.status, data.error.code, data.error.message, data.error.requestId ?? null)
       : new ApiError(response.status, 'WP_ERR_HTTP', `The server answered ${response.status} ${response.statusText}`.trim());
-    if (error.isAuth && !options.quiet401) onAuthRequired?.(error.code);
+    if (error.isAuth) onAuthRequired?.(error.code);
     throw error;
   }
   return data as T;
 }
 
-const get = <T>(path: string, signal?: AbortSignal, quiet401 = false) => request<T>('GET', path, { signal, quiet401 });
+const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, { signal });
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 const del = (path: string) => request<Ok>('DELETE', path);
@@ -124,7 +123,10 @@ export const api = {
     post<{ user: User; org: OrgWithRole }>('/setup', body),
   login: (email: string, password: string) => post<{ user: User }>('/auth/login', { email, password }),
   logout: () => post<Ok>('/auth/logout'),
-  me: (signal?: AbortSignal, quiet401 = false) => get<Me>('/auth/me', signal, quiet401),
+  /** "Is anyone logged in?" without a 401 (which browsers log as a console error) when nobody is. */
+  session: (signal?: AbortSignal) => get<SessionInfo>('/auth/session', signal),
+  me: (signal?: AbortSignal) => get<Me>('/auth/me', signal),
+  updateProfile: (name: string) => patch<{ user: User }>('/auth/me', { name }),
   sessions: (signal?: AbortSignal) => get<Items<Session>>('/auth/sessions', signal),
   revokeSession: (id: string) => del(`/auth/sessions/${encodeURIComponent(id)}`),
   changePassword: (currentPassword: string, newPassword: string) => post<Ok>('/auth/password', { currentPassword, newPassword }),

@@ -8,6 +8,7 @@ import { SessionProvider } from './components/session-provider';
 import { WithOrg } from './components/with-org';
 import { clearApiCache } from './hooks/use-api';
 import { lazyPage, preloadWhenIdle } from './lazy-page';
+import { loginHref } from './lib/url';
 import { NotFoundPage } from './pages/not-found-page';
 
 // Every page is its own chunk: the first paint only needs the shell and the current page.
@@ -30,11 +31,9 @@ function useLoginRedirect(): void {
   const [, navigate] = useLocation();
   useEffect(() => {
     setAuthRequiredHandler((code) => {
-      const { pathname, search, hash } = window.location;
-      if (pathname === '/login') return;
+      if (window.location.pathname === '/login') return;
       clearApiCache();
-      const next = encodeURIComponent(pathname + search + hash);
-      navigate(`/login?next=${next}${code === 'WP_ERR_AUTH_SESSION_EXPIRED' ? '&expired=1' : ''}`, { replace: true });
+      navigate(loginHref(code === 'WP_ERR_AUTH_SESSION_EXPIRED'), { replace: true });
     });
     return () => setAuthRequiredHandler(null);
   }, [navigate]);

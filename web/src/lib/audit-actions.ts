@@ -12,6 +12,8 @@ export const AUDIT_ACTIONS = [
   'member.invite_revoked',
   'member.invited',
   'member.joined',
+  'member.left',
+  'member.removed',
   'member.role_changed',
   'org.created',
   'org.deleted',
@@ -24,4 +26,13 @@ export const AUDIT_ACTIONS = [
   'token.revoked',
   'user.created',
   'user.password_reset',
+];
+
+/** "member.*" matches every member event: the server takes a prefix ending in ".*" as a group filter. */
+export const AUDIT_ACTION_GROUPS = [...new Set(AUDIT_ACTIONS.map((action) => `${action.slice(0, action.indexOf('.'))}.*`))];
+
+/** Groups first (the broader choice), then the exact actions, which need no description. */
+export const AUDIT_FILTER_SUGGESTIONS: { value: string; label?: string }[] = [
+  ...AUDIT_ACTION_GROUPS.map((group) => ({ value: group, label: `All ${group.slice(0, -2)} events` })),
+  ...AUDIT_ACTIONS.map((action) => ({ value: action })),
 ];

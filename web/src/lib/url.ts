@@ -9,3 +9,9 @@ export function safeNext(value: string | null): string | null {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null;
   return value;
 }
+
+/** The login page, with a `next` that brings the person back to where they are now. */
+export function loginHref(expired = false, { pathname, search, hash }: Pick<Location, 'pathname' | 'search' | 'hash'> = window.location): string {
+  const next = encodeURIComponent(pathname + search + hash);
+  return `/login?next=${next}${expired ? '&expired=1' : ''}`;
+}

@@ -1,5 +1,6 @@
 import { api } from '../api';
 import { ChangePasswordForm } from '../components/account/change-password-form';
+import { ProfileNameForm } from '../components/account/profile-name-form';
 import { SessionsTable } from '../components/account/sessions-table';
 import { Badge } from '../components/badge';
 import { LoadError, Loading } from '../components/loading';
@@ -34,6 +35,7 @@ export function AccountPage() {
               <div className="text-muted">{user.email}</div>
             </div>
           </div>
+          <ProfileNameForm user={user} />
           <dl className="facts">
             <div>
               <dt>Member since</dt>

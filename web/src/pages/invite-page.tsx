@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
-import { api, type InviteDescription, type Me } from '../api';
+import { api, type InviteDescription, type User } from '../api';
 import { AuthLayout } from '../components/auth-layout';
 import { Button } from '../components/button';
 import { Field } from '../components/field';
@@ -10,6 +10,7 @@ import { RelativeTime } from '../components/relative-time';
 import { useAction } from '../hooks/use-action';
 import { clearApiCache, useApi } from '../hooks/use-api';
 import { useDocumentTitle } from '../hooks/use-document-title';
+import { primeSessionProbe, useSessionProbe } from '../hooks/use-session-probe';
 import { ROLE_LABELS } from '../lib/roles';
 import { tokenFromHash } from '../lib/url';
 
@@ -18,7 +19,8 @@ export function InvitePage() {
   useDocumentTitle('Invitation');
   const token = tokenFromHash();
   const invite = useApi(token ? `/invites/describe#${token}` : null, () => api.describeInvite(token ?? ''));
-  const me = useApi('/invite-page/me', (signal) => api.me(signal, true).catch(() => null));
+  // If the probe fails, the page works as for a logged-out visitor: accepting still checks on the server.
+  const session = useSessionProbe();
 
   if (!token) {
     return (
@@ -37,7 +39,7 @@ export function InvitePage() {
       </AuthLayout>
     );
   }
-  if (!invite.data || me.loading) {
+  if (!invite.data || session.loading) {
     return (
       <AuthLayout title="Invitation">
         <Loading />
@@ -55,7 +57,7 @@ export function InvitePage() {
         </>
       }
     >
-      <InviteActions token={token} details={details} me={me.data ?? null} onLoggedOut={() => void me.reload()} />
+      <InviteActions token={token} details={details} user={session.data?.user ?? null} onLoggedOut={() => void session.reload()} />
     </AuthLayout>
   );
 }
@@ -63,11 +65,11 @@ export function InvitePage() {
 interface ActionsProps {
   token: string;
   details: InviteDescription;
-  me: Me | null;
+  user: User | null;
   onLoggedOut: () => void;
 }
 
-function InviteActions({ token, details, me, onLoggedOut }: ActionsProps) {
+function InviteActions({ token, details, user, onLoggedOut }: ActionsProps) {
   const [, navigate] = useLocation();
   const accept = useAction(api.acceptInvite);
   const logout = useAction(api.logout);
@@ -76,10 +78,11 @@ function InviteActions({ token, details, me, onLoggedOut }: ActionsProps) {
     const result = await accept.run(body);
     if (!result) return;
     clearApiCache();
+    primeSessionProbe(result.user);
     navigate(`/orgs/${result.org.slug}/projects`, { replace: true });
   };
 
-  if (me && me.user.email.toLowerCase() === details.email.toLowerCase()) {
+  if (user && user.email.toLowerCase() === details.email.toLowerCase()) {
     return (
       <div className="stack">
         <FormError error={accept.error} />
@@ -89,11 +92,11 @@ function InviteActions({ token, details, me, onLoggedOut }: ActionsProps) {
       </div>
     );
   }
-  if (me) {
+  if (user) {
     return (
       <div className="stack">
         <div className="callout callout-warning">
-          You are logged in as <strong>{me.user.email}</strong>, but this invitation is for <strong>{details.email}</strong>. Log out, then log in as{' '}
+          You are logged in as <strong>{user.email}</strong>, but this invitation is for <strong>{details.email}</strong>. Log out, then log in as{' '}
           {details.email} {details.accountExists ? '' : 'or create that account'} to accept it.
         </div>
         <FormError error={logout.error} />

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { useLocation, useSearch } from 'wouter';
+import { Redirect, useLocation, useSearch } from 'wouter';
 import { api } from '../api';
 import { AuthLayout } from '../components/auth-layout';
 import { Button } from '../components/button';
@@ -8,6 +8,7 @@ import { FormError } from '../components/form-error';
 import { useAction } from '../hooks/use-action';
 import { clearApiCache, useApi } from '../hooks/use-api';
 import { useDocumentTitle } from '../hooks/use-document-title';
+import { primeSessionProbe, useSessionProbe } from '../hooks/use-session-probe';
 import { safeNext } from '../lib/url';
 
 export function LoginPage() {
@@ -21,14 +22,19 @@ export function LoginPage() {
   const action = useAction(api.login);
   // A fresh instance has no accounts yet: point at the setup link instead of a login that can't work.
   const setup = useApi('/setup', () => api.setupStatus());
+  const session = useSessionProbe();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const result = await action.run(email.trim(), password);
     if (!result) return;
     clearApiCache();
+    primeSessionProbe(result.user);
     navigate(next ?? '/', { replace: true });
   };
+
+  // Someone already logged in (a bookmark, the back button) goes straight on; the form shows meanwhile.
+  if (session.data?.user && !session.refreshing) return <Redirect to={next ?? '/'} replace />;
 
   return (
     <AuthLayout title="Log in to Watchpost" footer={<span>Forgot your password? An instance administrator can reset it with <code>watchpost user reset-password</code>.</span>}>

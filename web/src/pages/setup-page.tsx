@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation } from 'wouter';
+import { Link, Redirect, useLocation } from 'wouter';
 import { api } from '../api';
 import { AuthLayout } from '../components/auth-layout';
 import { Button } from '../components/button';
@@ -9,6 +9,7 @@ import { LoadError, Loading } from '../components/loading';
 import { useAction } from '../hooks/use-action';
 import { clearApiCache, useApi } from '../hooks/use-api';
 import { useDocumentTitle } from '../hooks/use-document-title';
+import { primeSessionProbe, useSessionProbe } from '../hooks/use-session-probe';
 import { tokenFromHash } from '../lib/url';
 
 const MIN_PASSWORD = 8;
@@ -17,6 +18,8 @@ const MIN_PASSWORD = 8;
 export function SetupPage() {
   useDocumentTitle('Set up');
   const status = useApi('/setup', () => api.setupStatus());
+  // Only an instance that is already set up can have someone logged in.
+  const session = useSessionProbe(status.data?.needsSetup === false);
 
   if (status.error) {
     return (
@@ -25,13 +28,14 @@ export function SetupPage() {
       </AuthLayout>
     );
   }
-  if (!status.data) {
+  if (!status.data || session.loading) {
     return (
       <AuthLayout title="Set up Watchpost">
         <Loading />
       </AuthLayout>
     );
   }
+  if (!status.data.needsSetup && session.data?.user) return <Redirect to="/" replace />;
   if (!status.data.needsSetup) {
     return (
       <AuthLayout title="Already set up" description="This Watchpost instance already has an administrator.">
@@ -64,6 +68,7 @@ function SetupForm() {
     const result = await action.run({ token: token.trim(), email: email.trim(), name: name.trim() || undefined, password, orgName: orgName.trim() });
     if (!result) return;
     clearApiCache();
+    primeSessionProbe(result.user);
     navigate(`/orgs/${result.org.slug}/projects`, { replace: true });
   };
 

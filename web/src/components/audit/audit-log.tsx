@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { AuditEvent, Page } from '../../api';
 import { usePaged, type PageRequest } from '../../hooks/use-paged';
-import { AUDIT_ACTIONS } from '../../lib/audit-actions';
+import { AUDIT_FILTER_SUGGESTIONS } from '../../lib/audit-actions';
 import { formatDetails } from '../../lib/format';
 import { Button } from '../button';
 import { EmptyState } from '../empty-state';
@@ -39,10 +39,10 @@ export function AuditLog({ scope, fetchPage }: Props) {
     <div className="stack">
       <form className="filter-bar" onSubmit={submit} role="search">
         <label htmlFor={inputId}>Action</label>
-        <input id={inputId} className="input input-sm mono" list={listId} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="e.g. member.invited" autoComplete="off" />
+        <input id={inputId} className="input input-sm mono" list={listId} value={draft} onChange={(e) => setDraft(e.target.value)} placeholder="e.g. member.invited or member.*" autoComplete="off" />
         <datalist id={listId}>
-          {AUDIT_ACTIONS.map((name) => (
-            <option key={name} value={name} />
+          {AUDIT_FILTER_SUGGESTIONS.map((suggestion) => (
+            <option key={suggestion.value} value={suggestion.value} label={suggestion.label} />
           ))}
         </datalist>
         <Button type="submit" size="sm">
