@@ -72,6 +72,22 @@ describe.each(dialects)('accounts [%s]', (dialect) => {
     expect(await repo.getLoginFailure(t.ctx.storage.db, 'carol@example.com')).toBeUndefined();
   });
 
+  it('counts parallel guesses one by one: a burst cannot slip past the lockout', async () => {
+    await accounts().createUser({ email: 'burst@example.com', password: PASSWORD }, null);
+    const codes = await Promise.all(
+      Array.from({ length: 20 }, () => codeOf(accounts().login({ email: 'burst@example.com', password: 'guess guess', ip: null, userAgent: null }))),
+    );
+    expect(codes.filter((c) => c === 'WP_ERR_AUTH_INVALID_CREDENTIALS').length).toBeLessThanOrEqual(3);
+    expect(codes.filter((c) => c === 'WP_ERR_AUTH_LOCKED').length).toBeGreaterThanOrEqual(17);
+    expect(await codeOf(accounts().login({ email: 'burst@example.com', password: PASSWORD, ip: null, userAgent: null }))).toBe('WP_ERR_AUTH_LOCKED');
+  });
+
+  it('counts wrong current passwords on password change like failed logins', async () => {
+    const user = await accounts().createUser({ email: 'guesser@example.com', password: PASSWORD }, null);
+    for (let i = 0; i < 3; i++) expect(await codeOf(accounts().changePassword(user, 'wrong one', 'new password 1', null, null))).toBe('WP_ERR_VALIDATION');
+    expect(await codeOf(accounts().changePassword(user, PASSWORD, 'new password 1', null, null))).toBe('WP_ERR_AUTH_LOCKED');
+  });
+
   it('reports expired sessions, revokes sessions, and ends other sessions on password change', async () => {
     const user = await accounts().createUser({ email: 'dan@example.com', password: PASSWORD }, null);
     const a = await accounts().login({ email: 'dan@example.com', password: PASSWORD, ip: null, userAgent: 'a' });

@@ -31,7 +31,7 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
 
 describe('CLI without a database', () => {
   it('has --help on every command', () => {
-    for (const args of [[], ['start'], ['migrate'], ['doctor'], ['user'], ['user', 'create'], ['user', 'reset-password'], ['project'], ['project', 'create'], ['project', 'list'], ['token'], ['token', 'create']]) {
+    for (const args of [[], ['start'], ['migrate'], ['doctor'], ['user'], ['user', 'create'], ['user', 'reset-password'], ['user', 'disable'], ['user', 'enable'], ['db'], ['db', 'copy'], ['project'], ['project', 'create'], ['project', 'list'], ['token'], ['token', 'create']]) {
       const run = cli([...args, '--help']);
       expect({ args, status: run.status }).toEqual({ args, status: 0 });
       expect(run.stdout).toMatch(/^Usage: watchpost/);
@@ -100,6 +100,16 @@ describe.each(dialects)('CLI against the server database [%s]', (dialect) => {
     expect(password.length).toBeGreaterThanOrEqual(12);
     expect(await app.login('ops@example.com', password)).toMatch(/^wp_session=/);
     expect(cli(['user', 'reset-password', '--email', 'ghost@example.com', '--password', 'whatever123'], env).status).toBe(1);
+  });
+
+  it('disables a user (no login, no tokens) and enables them again', async () => {
+    const { token } = cli(['token', 'create', '--name', 'dev', '--user', 'dev@example.com', '--json'], env).json<{ token: string }>();
+    expect((await app.asToken(token)({ url: '/api/auth/me' })).statusCode).toBe(200);
+    expect(cli(['user', 'disable', '--email', 'dev@example.com', '--json'], env).json()).toMatchObject({ email: 'dev@example.com', disabled: true });
+    expect((await app.asToken(token)({ url: '/api/auth/me' })).statusCode).toBe(401);
+    await expect(app.login('dev@example.com', 'stdin password 123')).rejects.toThrow(/401/);
+    expect(cli(['user', 'enable', '--email', 'dev@example.com'], env).status).toBe(0);
+    expect(await app.login('dev@example.com', 'stdin password 123')).toMatch(/^wp_session=/);
   });
 
   it('doctor reports the database and masks secrets', () => {

@@ -57,4 +57,27 @@ describe.skipIf(!pgAvailable)('moving from SQLite to PostgreSQL', () => {
 
     await expect(copyDatabase(sqliteApp.db.storage, target.storage)).rejects.toThrow(/not empty/);
   });
+
+  it('copies PostgreSQL back to SQLite across many pages without losing or repeating rows', async () => {
+    const source = await createTestDatabase('postgres');
+    cleanup.push(() => source.destroy());
+    const db = source.storage.db;
+    const now = Date.now();
+    const orgs = ['o1', 'o2', 'o3'];
+    await db.insertInto('organizations').values(orgs.map((id) => ({ id, name: id, slug: id, created_at: now, updated_at: now }))).execute();
+    const users = Array.from({ length: 400 }, (_, i) => ({
+      id: `u${String(i).padStart(4, '0')}`, email: `u${i}@example.com`, name: `u${i}`, password_hash: 'x', is_admin: 0,
+      created_at: now, updated_at: now, last_login_at: null, disabled_at: null,
+    }));
+    await db.insertInto('users').values(users).execute();
+    const memberships = orgs.flatMap((org) => users.map((u) => ({ org_id: org, user_id: u.id, role: 'member' as const, created_at: now })));
+    await db.insertInto('memberships').values(memberships).execute();
+
+    const target = await createTestDatabase('sqlite');
+    cleanup.push(() => target.destroy());
+    const counts = await copyDatabase(source.storage, target.storage);
+    expect(counts).toMatchObject({ users: 400, organizations: 3, memberships: 1200 });
+    const copied = await target.storage.db.selectFrom('memberships').select(['org_id', 'user_id']).execute();
+    expect(new Set(copied.map((m) => `${m.org_id}/${m.user_id}`)).size).toBe(1200);
+  });
 });

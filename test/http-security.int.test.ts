@@ -104,12 +104,13 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
     expect((await t.asCookie(old)({ url: '/api/auth/me' })).statusCode).toBe(401);
   });
 
-  it('marks the cookie Secure behind https', async () => {
+  it('marks the cookie Secure with the __Host- prefix behind https', async () => {
     const secure = await createTestApp(dialect, { WATCHPOST_PUBLIC_URL: 'https://ops.example.com' });
     try {
       await secure.ctx.services.accounts.createUser({ email: 's@example.com', password: PASSWORD }, null);
       const response = await secure.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 's@example.com', password: PASSWORD } });
-      expect(response.cookies.find((c) => c.name === 'wp_session')?.secure).toBe(true);
+      expect(response.cookies.find((c) => c.name === '__Host-wp_session')).toMatchObject({ secure: true, path: '/', httpOnly: true });
+      expect(response.cookies.find((c) => c.name === '__Host-wp_session')?.domain).toBeUndefined();
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
     } finally {
       await secure.close();
@@ -176,7 +177,17 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
     expect(revoked.statusCode).toBe(401);
     expect(revoked.json()).toMatchObject({ error: { code: 'WP_ERR_AUTH_INVALID_TOKEN' } });
     expect((await t.asToken('wp_garbage')({ url: '/api/auth/me' })).statusCode).toBe(401);
-    expect((await t.app.inject({ url: '/api/auth/me', headers: { authorization: 'Basic abc' } })).statusCode).toBe(401);
+
+    // A read token changes nothing, even on routes whose own check would let its creator.
+    const adminToken = (await t.ctx.services.tokens.create({ orgId: alice.org.id, userId: owner?.id ?? '', name: 'keep', scope: 'admin' }, null)).apiToken;
+    const revokeOther = await read({ method: 'DELETE', url: `/api/orgs/${alice.org.id}/tokens/${adminToken.id}` });
+    expect(revokeOther.statusCode).toBe(403);
+    expect(revokeOther.json()).toMatchObject({ error: { code: 'WP_ERR_TOKEN_SCOPE' } });
+    expect((await read({ method: 'DELETE', url: `/api/orgs/${alice.org.id}/members/${owner?.id}` })).statusCode).toBe(403);
+    expect(await t.ctx.services.orgs.roleOf(alice.org.id, owner?.id ?? '')).toBe('owner');
+    expect((await t.ctx.services.tokens.list(alice.org.id)).find((k) => k.id === adminToken.id)?.revokedAt).toBeNull();
+    // A write token (capped at member) cannot remove members.
+    expect((await write({ method: 'DELETE', url: `/api/orgs/${alice.org.id}/members/${viewer.user.id}` })).statusCode).toBe(403);
   });
 
   it('applies roles: viewers read, members cannot manage, admins cannot grant ownership', async () => {
@@ -220,11 +231,20 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
     expect(wrongMedia.json()).toMatchObject({ error: { code: 'WP_ERR_UNSUPPORTED_MEDIA_TYPE' } });
     const badParam = await alice.call({ url: '/api/projects/not-a-number' });
     expect(badParam.statusCode).toBe(404);
+    for (const id of ['2147483648', '99999999999', '0']) {
+      expect((await alice.call({ url: `/api/projects/${id}/keys` })).statusCode).toBe(404);
+    }
+    // A Basic header from an authenticating proxy in front is not ours: the cookie still counts.
+    expect((await alice.call({ url: '/api/auth/me', headers: { authorization: 'Basic dXNlcjpwYXNz' } })).statusCode).toBe(200);
     expect((await t.ctx.services.projects.list(alice.org.id)).length).toBe(before);
 
     const unknownApi = await alice.call({ url: '/api/nothing/here' });
     expect(unknownApi.statusCode).toBe(404);
     expect(unknownApi.json()).toMatchObject({ error: { code: 'WP_ERR_ROUTE_NOT_FOUND' } });
+    const badUrl = await t.app.inject({ url: '/api/%zz' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toMatchObject({ error: { code: 'WP_ERR_VALIDATION' } });
+    expect(badUrl.headers['x-content-type-options']).toBe('nosniff');
     const unknownOther = await t.app.inject({ url: '/nothing.json' });
     expect(unknownOther.statusCode).toBe(404);
     expect(unknownOther.json()).toMatchObject({ error: { code: 'WP_ERR_NOT_FOUND' } });
@@ -265,6 +285,26 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
     expect(metrics.body).toContain('watchpost_http_request_duration_seconds_bucket');
     expect(metrics.body).toContain('watchpost_nodejs_eventloop_lag_seconds');
     expect(metrics.body).toMatch(/watchpost_db_query_duration_seconds_count\{kind="select",outcome="ok"\} \d+/);
+  });
+
+  it('behind a trusted proxy takes the client address from its hop only (no spoofing)', async () => {
+    const proxied = await createTestApp(dialect, { WATCHPOST_TRUST_PROXY: 'true' });
+    try {
+      await proxied.ctx.services.accounts.createUser({ email: 'p@example.com', password: PASSWORD }, null);
+      const response = await proxied.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': '6.6.6.6, 203.0.113.9', 'x-request-id': 'from-proxy-1' },
+        payload: { email: 'p@example.com', password: PASSWORD },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-request-id']).toBe('from-proxy-1');
+      const [login] = await proxied.ctx.services.audit.listAll({ limit: 1, action: 'auth.login' });
+      expect(login?.ip).toBe('203.0.113.9');
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('accepts WATCHPOST_METRICS_TOKEN for scrapers', async () => {

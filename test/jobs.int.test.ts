@@ -133,6 +133,47 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
     expect((await a.runs('test.long', 5)).map((r) => [r.node, r.status])).toEqual([['node-a', 'ok']]);
   });
 
+  it('tells a running handler to stop when another node took its occurrence over', async () => {
+    const db = database.storage.db;
+    const scheduler = new JobScheduler(db, log, { node: 'node-a', pollMs: 50 });
+    let reason = '';
+    scheduler.register({
+      name: 'test.stolen',
+      everyMs: 60_000,
+      leaseMs: 150,
+      handler: async ({ signal }) => {
+        // As if this node stalled and another claimed the occurrence meanwhile.
+        await db.updateTable('job_schedules').set({ lease_owner: 'node-b' }).where('name', '=', 'test.stolen').execute();
+        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+      },
+    });
+    const now = Date.now();
+    await repo.upsertSchedule(db, 'test.stolen', 'every:60000', now - 10, now);
+    await scheduler.start();
+    await until(() => reason !== '', 5000);
+    await scheduler.stop();
+    expect(reason).toBe('lease lost');
+  });
+
+  it('keeps a "run now" requested while the job was running', async () => {
+    const scheduler = new JobScheduler(database.storage.db, log, { node: 'node-a', pollMs: 50 });
+    let runs = 0;
+    scheduler.register({
+      name: 'test.again',
+      cron: '0 3 * * *',
+      handler: async () => {
+        runs++;
+        if (runs === 1) await scheduler.runNow('test.again');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      },
+    });
+    await scheduler.start();
+    await scheduler.runNow('test.again');
+    await until(() => runs === 2);
+    await scheduler.stop();
+  });
+
   it('prunes old run records', async () => {
     const scheduler = new JobScheduler(database.storage.db, log, { node: 'node-a' });
     await repo.insertRun(database.storage.db, { id: '00000000-0000-7000-8000-0000000000ff', job_name: 'old', node: 'n', scheduled_for: 1, started_at: 1, finished_at: 2, duration_ms: 1, status: 'ok', error: null, result: null });

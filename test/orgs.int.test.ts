@@ -75,6 +75,21 @@ describe.each(dialects)('organisations and members [%s]', (dialect) => {
     expect(changes.map((e) => e.details)).toContainEqual({ from: 'owner', to: 'member' });
   });
 
+  it('keeps an owner when two owners step down at the same moment', async () => {
+    for (let round = 0; round < 5; round++) {
+      const a = await newUser(`race-a${round}@example.com`);
+      const b = await newUser(`race-b${round}@example.com`);
+      const org = await orgs().create(`Race ${round}`, a.id, actor);
+      await orgs().addMember(org.id, b.id, 'owner', actor);
+      const results = await Promise.allSettled([
+        orgs().changeRole(org.id, a.id, 'member', 'owner', actor),
+        round % 2 === 0 ? orgs().changeRole(org.id, b.id, 'member', 'owner', actor) : orgs().removeMember(org.id, b.id, b.id, 'owner', actor),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect((await orgs().listMembers(org.id)).filter((m) => m.role === 'owner')).toHaveLength(1);
+    }
+  });
+
   it('invites by link: new accounts, existing accounts, once only', async () => {
     const owner = await newUser('o3@example.com');
     const org = await orgs().create('Invites', owner.id, actor);

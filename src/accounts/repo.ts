@@ -103,6 +103,37 @@ export async function saveLoginFailure(db: Db, row: LoginFailuresTable): Promise
     .execute();
 }
 
+/**
+ * Counts one login attempt for `key` atomically and returns the count within the current window.
+ * Counting before the password check, in one statement, means parallel guesses each see their
+ * own number: a burst cannot slip through as a single failure. A window that expired, or a lock
+ * that ended, starts again at 1.
+ */
+export async function countLoginAttempt(db: Db, key: string, now: number, windowMs: number): Promise<{ failures: number; locked_until: number | null }> {
+  return db
+    .insertInto('login_failures')
+    .values({ key, failures: 1, first_failure_at: now, locked_until: null })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => {
+        const restart = eb.or([
+          eb('login_failures.first_failure_at', '<', now - windowMs),
+          eb.and([eb('login_failures.locked_until', 'is not', null), eb('login_failures.locked_until', '<=', now)]),
+        ]);
+        return {
+          failures: eb.case().when(restart).then(1).else(eb('login_failures.failures', '+', 1)).end(),
+          first_failure_at: eb.case().when(restart).then(now).else(eb.ref('login_failures.first_failure_at')).end(),
+          locked_until: eb.case().when(restart).then(null).else(eb.ref('login_failures.locked_until')).end(),
+        };
+      }),
+    )
+    .returning(['failures', 'locked_until'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function lockLogin(db: Db, key: string, until: number): Promise<void> {
+  await db.updateTable('login_failures').set({ locked_until: until }).where('key', '=', key).execute();
+}
+
 export async function clearLoginFailure(db: Db, key: string): Promise<void> {
   await db.deleteFrom('login_failures').where('key', '=', key).execute();
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fail } from '../lib/errors.js';
-import { ROLES } from '../orgs/types.js';
+import { orgWithRoleSchema } from '../orgs/schemas.js';
 import type { ApiInstance } from '../server/api-types.js';
 import { okResponse } from '../server/api-types.js';
 import { principalOf } from '../server/authorize.js';
@@ -19,7 +19,6 @@ export const userSchema = z.object({
   lastLoginAt: z.number().nullable(),
 });
 
-const orgWithRoleSchema = z.object({ id: z.string(), name: z.string(), slug: z.string(), createdAt: z.number(), role: z.enum(ROLES) });
 const password = z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX);
 const email = z.email().max(254);
 
@@ -67,7 +66,7 @@ export function accountRoutes(app: ApiInstance, ctx: AppContext): void {
         password: request.body.password,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
-        previousSessionToken: sessionTokenOf(request),
+        previousSessionToken: sessionTokenOf(request, ctx.config),
       });
       setSessionCookie(reply, ctx.config, result.token, result.session.expires_at);
       return { user: toPublicUser(result.user) };

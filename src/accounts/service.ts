@@ -111,14 +111,7 @@ export class AccountsService {
     const now = Date.now();
     const key = attempt.email.trim().toLowerCase();
     const actor: AuditActor = { userId: null, label: key, ip: attempt.ip };
-    const failure = await repo.getLoginFailure(this.db, key);
-    if (failure?.locked_until != null && failure.locked_until > now) {
-      const retryAfter = Math.ceil((failure.locked_until - now) / 1000);
-      await this.audit.record({ actor, action: 'auth.login_locked', details: { email: key } });
-      throw fail('WP_ERR_AUTH_LOCKED', `Too many failed logins for this account; try again in ${retryAfter} s`, {
-        'retry-after': String(retryAfter),
-      });
-    }
+    const failures = await this.countAttempt(key, now);
 
     const user = await repo.findUserByEmail(this.db, key);
     const ok =
@@ -126,25 +119,11 @@ export class AccountsService {
         ? await verifyPassword(attempt.password, user.password_hash)
         : await verifyAgainstDummy(attempt.password);
     if (!ok || user === undefined) {
-      const windowExpired = failure === undefined || now - failure.first_failure_at > this.options.lockoutMs;
-      const failures = windowExpired ? 1 : failure.failures + 1;
-      const locked = failures >= this.options.maxFailures;
-      await repo.saveLoginFailure(this.db, {
-        key,
-        failures,
-        first_failure_at: windowExpired ? now : failure.first_failure_at,
-        locked_until: locked ? now + this.options.lockoutMs : null,
-      });
-      await this.audit.record({
-        actor: { ...actor, userId: user?.id ?? null },
-        action: 'auth.login_failed',
-        target: user ? { type: 'user', id: user.id } : undefined,
-        details: { email: key, failures, locked },
-      });
+      await this.recordFailure(key, failures, { ...actor, userId: user?.id ?? null }, user ? { type: 'user', id: user.id } : undefined);
       throw fail('WP_ERR_AUTH_INVALID_CREDENTIALS');
     }
 
-    if (failure) await repo.clearLoginFailure(this.db, key);
+    await repo.clearLoginFailure(this.db, key);
     if (attempt.previousSessionToken) {
       const previous = await repo.findSessionWithUser(this.db, this.hasher.hash(attempt.previousSessionToken));
       if (previous) await repo.updateSession(this.db, previous.session.id, { revoked_at: now });
@@ -157,6 +136,34 @@ export class AccountsService {
       target: { type: 'session', id: session.id },
     });
     return { token, session, user: { ...user, last_login_at: now } };
+  }
+
+  /**
+   * Counts an attempt against `key` before the password is checked and refuses it while the key
+   * is locked or over its budget (parallel guesses beyond the limit never reach scrypt).
+   */
+  private async countAttempt(key: string, now: number): Promise<number> {
+    const { failures, locked_until } = await repo.countLoginAttempt(this.db, key, now, this.options.lockoutMs);
+    let lockedUntil = locked_until;
+    if ((lockedUntil === null || lockedUntil <= now) && failures > this.options.maxFailures) {
+      lockedUntil = now + this.options.lockoutMs;
+      await repo.lockLogin(this.db, key, lockedUntil);
+    }
+    if (lockedUntil !== null && lockedUntil > now) {
+      // No audit row per refused attempt: the lock itself was recorded, and an attacker could
+      // otherwise grow the log cheaply.
+      const retryAfter = Math.ceil((lockedUntil - now) / 1000);
+      throw fail('WP_ERR_AUTH_LOCKED', `Too many failed logins for this account; try again in ${retryAfter} s`, {
+        'retry-after': String(retryAfter),
+      });
+    }
+    return failures;
+  }
+
+  private async recordFailure(key: string, failures: number, actor: AuditActor, target?: { type: string; id: string }): Promise<void> {
+    const locked = failures >= this.options.maxFailures;
+    if (locked) await repo.lockLogin(this.db, key, Date.now() + this.options.lockoutMs);
+    await this.audit.record({ actor, action: 'auth.login_failed', target, details: { email: key, failures, locked } });
   }
 
   /** Starts a session for an already-authenticated user (login, setup, accepted invite). */
@@ -232,9 +239,13 @@ export class AccountsService {
   /** Changes a password after checking the current one; every other session of the user ends. */
   async changePassword(user: UserRow, current: string, next: string, keepSessionId: string | null, ip: string | null): Promise<void> {
     checkPasswordPolicy(next);
+    // A wrong current password counts like a failed login, so a stolen session can't guess it forever.
+    const failures = await this.countAttempt(user.email, Date.now());
     if (!(await verifyPassword(current, user.password_hash))) {
+      await this.recordFailure(user.email, failures, { userId: user.id, label: user.email, ip }, { type: 'user', id: user.id });
       throw fail('WP_ERR_VALIDATION', 'currentPassword: is not your current password');
     }
+    await repo.clearLoginFailure(this.db, user.email);
     const now = Date.now();
     await repo.updateUser(this.db, user.id, { password_hash: await hashPassword(next), updated_at: now });
     await repo.revokeAllUserSessions(this.db, user.id, now, keepSessionId ?? undefined);
@@ -256,6 +267,20 @@ export class AccountsService {
     await repo.clearLoginFailure(this.db, user.email);
     await this.audit.record({ actor, action: 'user.password_reset', target: { type: 'user', id: user.id } });
     return user;
+  }
+
+  /**
+   * Disables or re-enables an account (operator, CLI). A disabled user can't log in, their
+   * sessions end and their API tokens stop working; nothing they own is deleted.
+   */
+  async setDisabled(email: string, disabled: boolean, actor: AuditActor | null): Promise<UserRow> {
+    const user = await repo.findUserByEmail(this.db, email);
+    if (!user) throw fail('WP_ERR_NOT_FOUND', `No user with email ${email.toLowerCase()}`);
+    const now = Date.now();
+    await repo.updateUser(this.db, user.id, { disabled_at: disabled ? now : null, updated_at: now });
+    if (disabled) await repo.revokeAllUserSessions(this.db, user.id, now);
+    await this.audit.record({ actor, action: disabled ? 'user.disabled' : 'user.enabled', target: { type: 'user', id: user.id } });
+    return { ...user, disabled_at: disabled ? now : null };
   }
 
   /** Housekeeping for the sessions job: drops sessions and lockout counters nobody can use any more. */

@@ -102,3 +102,21 @@ describe('loadConfig', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x', WATCHPOST_DATA_DIR: dir })[0]).toMatch(/^DATABASE_URL: must start with postgres/);
   });
 });
+
+describe('WATCHPOST_TRUST_PROXY', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-config-'));
+  it('trusts one hop for true, n hops for a number, or listed proxies', () => {
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir }).trustProxy).toBe(false);
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_TRUST_PROXY: '10.0.0.0/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', 'loopback']);
+  });
+});
+
+describe('a damaged generated secret key', () => {
+  it('refuses to start with an empty or truncated secret.key instead of using it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-config-'));
+    writeFileSync(join(dir, 'secret.key'), '\n');
+    expect(problemsOf({ WATCHPOST_DATA_DIR: dir })[0]).toMatch(/^WATCHPOST_SECRET_KEY: .*secret\.key is empty or truncated \(0 characters\)/);
+  });
+});

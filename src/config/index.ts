@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,8 @@ export interface Config {
   readonly secretKeySource: 'env' | 'file' | 'generated';
   readonly admin: { readonly email: string; readonly password: string } | null;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  readonly trustProxy: boolean;
+  /** false, a number of trusted proxy hops, or the trusted proxy addresses. */
+  readonly trustProxy: false | number | readonly string[];
   readonly sessionTtlMs: number;
   readonly login: { readonly maxFailures: number; readonly lockoutMs: number };
   readonly apiBodyLimitBytes: number;
@@ -100,11 +101,27 @@ function secretKeyFor(
   }
   const keyFile = join(dataDir, 'secret.key');
   try {
-    if (existsSync(keyFile)) return { key: readFileSync(keyFile, 'utf8').trim(), source: 'generated' };
-    mkdirSync(dataDir, { recursive: true });
-    const key = randomBytes(48).toString('base64');
-    writeFileSync(keyFile, `${key}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(keyFile, 0o600);
+    if (!existsSync(keyFile)) {
+      mkdirSync(dataDir, { recursive: true });
+      // Written to a temporary file and linked into place: the key file is either complete or
+      // absent, and if two processes race, the second one uses the first one's key.
+      const temporary = `${keyFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, `${randomBytes(48).toString('base64')}\n`, { mode: 0o600 });
+      chmodSync(temporary, 0o600);
+      try {
+        linkSync(temporary, keyFile);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(temporary);
+      }
+    }
+    const key = readFileSync(keyFile, 'utf8').trim();
+    if (key.length < 32) {
+      problems.push(
+        `WATCHPOST_SECRET_KEY: ${keyFile} is empty or truncated (${key.length} characters); restore it from a backup, or delete it to generate a new key (everyone is logged out, API tokens and stored secrets stop working)`,
+      );
+    }
     return { key, source: 'generated' };
   } catch (error) {
     problems.push(
@@ -172,12 +189,12 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: v.WATCHPOST_METRICS_TOKEN ?? null,
     jobsEnabled: v.WATCHPOST_JOBS,
     nodeName: v.WATCHPOST_NODE_NAME ?? `${hostname()}:${process.pid}`,
-    effective: Object.freeze({ ...v, WATCHPOST_DATA_DIR: dataDir, WATCHPOST_PUBLIC_URL: publicUrl }),
+    effective: Object.freeze({
+      ...v,
+      WATCHPOST_DATA_DIR: dataDir,
+      WATCHPOST_PUBLIC_URL: publicUrl,
+      WATCHPOST_TRUST_PROXY: Array.isArray(v.WATCHPOST_TRUST_PROXY) ? v.WATCHPOST_TRUST_PROXY.join(',') : v.WATCHPOST_TRUST_PROXY,
+    }),
   };
   return Object.freeze(config);
-}
-
-/** Returns the config with overrides, for tests and the CLI (still frozen). */
-export function withOverrides(config: Config, overrides: Partial<Config>): Config {
-  return Object.freeze({ ...config, ...overrides });
 }

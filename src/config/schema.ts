@@ -41,7 +41,23 @@ export const envSchema = z.object({
   WATCHPOST_ADMIN_EMAIL: z.email({ error: 'must be an email address' }).optional(),
   WATCHPOST_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   WATCHPOST_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  WATCHPOST_TRUST_PROXY: booleanFlag.default(false),
+  /**
+   * false; true = the one proxy directly in front (not every hop: clients can put anything in
+   * X-Forwarded-For); a number of proxy hops; or a comma list of proxy addresses/CIDRs.
+   */
+  WATCHPOST_TRUST_PROXY: z
+    .string()
+    .transform((value, ctx): false | number | string[] => {
+      const v = value.trim().toLowerCase();
+      if (['false', '0', 'no', 'off'].includes(v)) return false;
+      if (['true', 'yes', 'on'].includes(v)) return 1;
+      if (/^\d+$/.test(v)) return Number(v);
+      const list = v.split(',').map((part) => part.trim()).filter(Boolean);
+      if (list.length > 0 && list.every((part) => /^[0-9a-f.:]+(\/\d{1,3})?$/.test(part) || ['loopback', 'linklocal', 'uniquelocal'].includes(part))) return list;
+      ctx.addIssue({ code: 'custom', message: 'must be false, true, a number of proxy hops, or a comma list of proxy addresses/CIDRs' });
+      return z.NEVER;
+    })
+    .default(false),
   WATCHPOST_SESSION_TTL_HOURS: positiveInt('a positive whole number of hours').default(168),
   WATCHPOST_LOGIN_MAX_FAILURES: positiveInt('a positive whole number').default(5),
   WATCHPOST_LOGIN_LOCKOUT_MINUTES: positiveInt('a positive whole number of minutes').default(15),
@@ -50,8 +66,6 @@ export const envSchema = z.object({
   WATCHPOST_JOBS: booleanFlag.default(true),
   WATCHPOST_NODE_NAME: z.string().min(1).max(100).optional(),
 });
-
-export type RawEnv = z.input<typeof envSchema>;
 
 /** Variables that hold secrets: they also accept NAME_FILE and are masked by `watchpost doctor`. */
 export const SECRET_VARIABLES = [

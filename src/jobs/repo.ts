@@ -47,11 +47,20 @@ export async function renewLease(db: Db, name: string, owner: string, until: num
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Releases the claim and moves the job to its next occurrence; only the lease holder may. */
-export async function completeOccurrence(db: Db, name: string, owner: string, nextRunAt: number, lastRunAt: number): Promise<void> {
+/**
+ * Releases the claim and moves the job to its next occurrence; only the lease holder may. A "run
+ * now" made while the job ran (next_run_at no longer the occurrence that ran) is kept.
+ */
+export async function completeOccurrence(db: Db, name: string, owner: string, ranFor: number, nextRunAt: number, lastRunAt: number): Promise<void> {
   await db
     .updateTable('job_schedules')
-    .set({ next_run_at: nextRunAt, last_run_at: lastRunAt, lease_owner: null, lease_until: null, updated_at: lastRunAt })
+    .set((eb) => ({
+      next_run_at: eb.case().when('next_run_at', '=', ranFor).then(nextRunAt).else(eb.ref('next_run_at')).end(),
+      last_run_at: lastRunAt,
+      lease_owner: null,
+      lease_until: null,
+      updated_at: lastRunAt,
+    }))
     .where('name', '=', name)
     .where('lease_owner', '=', owner)
     .execute();

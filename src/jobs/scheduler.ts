@@ -76,7 +76,9 @@ export class JobScheduler {
     validateDefinition(job);
     if (this.#jobs.has(job.name)) throw new Error(`Job ${job.name} is registered twice`);
     this.#jobs.set(job.name, job);
-    if (this.#started) void this.#ensureSchedule(job);
+    if (this.#started) {
+      this.#ensureSchedule(job).catch((error: unknown) => this.log.error({ err: error, job: job.name }, 'job scheduler: could not schedule a late-registered job'));
+    }
   }
 
   get names(): string[] {
@@ -152,10 +154,21 @@ export class JobScheduler {
     const startedAt = Date.now();
     const runId = newId(startedAt);
     const node = this.options.node;
+    // The handler's signal aborts on shutdown, and when this node has lost its claim (another node
+    // took the occurrence over after our lease lapsed): the handler should stop, not run twice.
+    const runAbort = new AbortController();
+    const onStop = () => runAbort.abort(new Error('shutting down'));
+    this.#abort.signal.addEventListener('abort', onStop, { once: true });
     const renew = setInterval(() => {
-      repo.renewLease(this.db, job.name, node, Date.now() + leaseMs).catch((error: unknown) => {
-        this.log.warn({ err: error, job: job.name }, 'job scheduler: could not renew lease');
-      });
+      repo.renewLease(this.db, job.name, node, Date.now() + leaseMs).then(
+        (held) => {
+          if (!held && !runAbort.signal.aborted) {
+            this.log.warn({ job: job.name }, 'job scheduler: lost the lease of a running job; asking it to stop');
+            runAbort.abort(new Error('lease lost'));
+          }
+        },
+        (error: unknown) => this.log.warn({ err: error, job: job.name }, 'job scheduler: could not renew lease'),
+      );
     }, Math.max(50, Math.floor(leaseMs / 3)));
     renew.unref();
 
@@ -176,13 +189,14 @@ export class JobScheduler {
         result: null,
       });
       await repo.abandonStaleRuns(this.db, job.name, runId, startedAt);
-      result = await job.handler({ scheduledFor, signal: this.#abort.signal });
+      result = await job.handler({ scheduledFor, signal: runAbort.signal });
     } catch (error) {
       status = 'error';
       errorText = error instanceof Error ? error.message : String(error);
       this.log.error({ err: error, job: job.name }, 'job failed');
     } finally {
       clearInterval(renew);
+      this.#abort.signal.removeEventListener('abort', onStop);
     }
     const finishedAt = Date.now();
     const durationMs = finishedAt - startedAt;
@@ -194,7 +208,7 @@ export class JobScheduler {
         error: errorText?.slice(0, 2000) ?? null,
         result: resultJson(result),
       });
-      await repo.completeOccurrence(this.db, job.name, node, nextOccurrence(job, Math.max(finishedAt, scheduledFor)), finishedAt);
+      await repo.completeOccurrence(this.db, job.name, node, scheduledFor, nextOccurrence(job, Math.max(finishedAt, scheduledFor)), finishedAt);
     } catch (error) {
       // The lease will lapse and another node (or this one) retries the occurrence.
       this.log.error({ err: error, job: job.name }, 'job scheduler: could not record the end of a run');

@@ -34,7 +34,8 @@ export class SecretBox {
     if (version !== 'v1' || iv === undefined || body === undefined || tag === undefined) {
       throw new Error('Not a Watchpost sealed secret');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'));
+    // A fixed tag length: GCM would otherwise accept a truncated (weaker) tag.
+    const decipher = createDecipheriv('aes-256-gcm', this.#key, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(context));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');

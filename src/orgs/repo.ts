@@ -1,11 +1,14 @@
 import type { Kysely } from 'kysely';
+import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import type { InviteRow, MembershipRow, OrgRow, Role } from './types.js';
 
 type Db = Kysely<Database>;
 
-export async function insertOrg(db: Db, row: OrgRow): Promise<void> {
-  await db.insertInto('organizations').values(row).execute();
+/** Inserts unless the slug is taken; false when it was (no error, so a transaction stays usable). */
+export async function insertOrgIfSlugFree(db: Db, row: OrgRow): Promise<boolean> {
+  const inserted = await db.insertInto('organizations').values(row).onConflict((oc) => oc.column('slug').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
 }
 
 export async function findOrg(db: Db, id: string): Promise<OrgRow | undefined> {
@@ -36,12 +39,11 @@ export async function listOrgsForUser(db: Db, userId: string): Promise<Array<Org
     .selectAll('organizations')
     .select('memberships.role')
     .where('memberships.user_id', '=', userId)
-    .orderBy('organizations.name')
     .execute();
 }
 
 export async function listAllOrgs(db: Db): Promise<OrgRow[]> {
-  return db.selectFrom('organizations').selectAll().orderBy('name').execute();
+  return db.selectFrom('organizations').selectAll().execute();
 }
 
 export async function findMembership(db: Db, orgId: string, userId: string): Promise<MembershipRow | undefined> {
@@ -65,14 +67,20 @@ export async function deleteMembership(db: Db, orgId: string, userId: string): P
   await db.deleteFrom('memberships').where('org_id', '=', orgId).where('user_id', '=', userId).execute();
 }
 
-export async function countOwners(db: Db, orgId: string): Promise<number> {
-  const row = await db
+/**
+ * The organisation's owners, locked until the transaction ends on PostgreSQL, so two owners
+ * stepping down at once can't both see "another owner remains". (SQLite runs one write
+ * transaction at a time, and does not know FOR UPDATE.)
+ */
+export async function lockOwners(db: Db, orgId: string, dialect: Dialect): Promise<string[]> {
+  const rows = await db
     .selectFrom('memberships')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('user_id')
     .where('org_id', '=', orgId)
     .where('role', '=', 'owner')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .$if(dialect === 'postgres', (q) => q.forUpdate())
+    .execute();
+  return rows.map((r) => r.user_id);
 }
 
 export async function listMembers(db: Db, orgId: string) {
@@ -88,7 +96,6 @@ export async function listMembers(db: Db, orgId: string) {
       'memberships.created_at',
     ])
     .where('memberships.org_id', '=', orgId)
-    .orderBy('users.email')
     .execute();
 }
 

@@ -9,10 +9,9 @@ import { principalOf, requireOrg } from '../server/authorize.js';
 import type { AppContext } from '../server/context.js';
 import { actorOf } from '../server/principal.js';
 import { setSessionCookie } from '../server/session-cookie.js';
+import { orgSchema, orgWithRoleSchema } from './schemas.js';
 import { ROLES } from './types.js';
 
-const orgSchema = z.object({ id: z.string(), name: z.string(), slug: z.string(), createdAt: z.number() });
-const orgWithRoleSchema = orgSchema.extend({ role: z.enum(ROLES) });
 const orgParams = z.object({ orgId: z.string().max(64) });
 const memberSchema = z.object({
   userId: z.string(),
@@ -117,7 +116,9 @@ export function orgRoutes(app: ApiInstance, ctx: AppContext): void {
       response: { 200: okResponse },
     },
     handler: async (request) => {
-      const { principal, role } = await requireOrg(ctx, request, request.params.orgId, 'org:read');
+      const leaving = request.params.userId === request.principal?.user.id;
+      const { principal, role } = await requireOrg(ctx, request, request.params.orgId, leaving ? 'org:read' : 'member:manage');
+      if (leaving && principal.kind === 'token') throw fail('WP_ERR_FORBIDDEN', 'Leave an organisation from the dashboard, not with an API token');
       await orgs.removeMember(request.params.orgId, request.params.userId, principal.user.id, role, actorOf(principal, request.ip));
       return { ok: true as const };
     },

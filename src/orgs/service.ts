@@ -8,7 +8,9 @@ import { isUniqueViolation } from '../lib/db-errors.js';
 import { fail } from '../lib/errors.js';
 import { newId, randomToken } from '../lib/ids.js';
 import { byNameThenSlug, slugify, uniqueSlug } from '../lib/slug.js';
+import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import { inTransaction } from '../storage/tx.js';
 import { roleAtLeast } from './roles.js';
 import * as repo from './repo.js';
 import { toOrganization, type Invite, type InviteRow, type Member, type Organization, type OrgWithRole, type Role } from './types.js';
@@ -33,6 +35,7 @@ export class OrgsService {
     private readonly audit: AuditService,
     private readonly accounts: AccountsService,
     private readonly hasher: TokenHasher,
+    private readonly dialect: Dialect,
   ) {}
 
   /** Creates an organisation with `ownerId` as its owner. */
@@ -41,20 +44,17 @@ export class OrgsService {
     const trimmed = name.trim();
     if (trimmed === '') throw fail('WP_ERR_VALIDATION', 'name: must not be empty');
     const base = slugify(trimmed, 'org');
-    // Two creators racing for one slug: the loser retries with the next free suffix.
-    for (let attempt = 0; ; attempt++) {
-      const slug = uniqueSlug(base, await repo.orgSlugsLike(db, base));
-      const row = { id: newId(now), name: trimmed, slug, created_at: now, updated_at: now };
-      try {
-        await repo.insertOrg(db, row);
-      } catch (error) {
-        if (isUniqueViolation(error) && attempt < 5) continue;
-        throw error;
+    return inTransaction(db, async (trx) => {
+      // Two creators racing for one slug: the loser takes the next free suffix.
+      for (;;) {
+        const slug = uniqueSlug(base, await repo.orgSlugsLike(trx, base));
+        const row = { id: newId(now), name: trimmed, slug, created_at: now, updated_at: now };
+        if (!(await repo.insertOrgIfSlugFree(trx, row))) continue;
+        await repo.insertMembership(trx, { org_id: row.id, user_id: ownerId, role: 'owner', created_at: now });
+        await this.audit.record({ orgId: row.id, actor, action: 'org.created', target: { type: 'org', id: row.id }, details: { name: trimmed } }, trx);
+        return toOrganization(row);
       }
-      await repo.insertMembership(db, { org_id: row.id, user_id: ownerId, role: 'owner', created_at: now });
-      await this.audit.record({ orgId: row.id, actor, action: 'org.created', target: { type: 'org', id: row.id }, details: { name: trimmed } }, db);
-      return toOrganization(row);
-    }
+    });
   }
 
   async get(orgId: string): Promise<Organization | undefined> {
@@ -131,14 +131,15 @@ export class OrgsService {
       throw fail('WP_ERR_FORBIDDEN', 'Only an owner can grant or remove the owner role');
     }
     if (membership.role === role) return;
-    if (membership.role === 'owner' && (await repo.countOwners(this.db, orgId)) <= 1) throw fail('WP_ERR_LAST_OWNER');
-    await repo.updateMembershipRole(this.db, orgId, userId, role);
-    await this.audit.record({
-      orgId,
-      actor,
-      action: 'member.role_changed',
-      target: { type: 'user', id: userId },
-      details: { from: membership.role, to: role },
+    await this.db.transaction().execute(async (trx) => {
+      if (membership.role === 'owner' && (await repo.lockOwners(trx, orgId, this.dialect)).filter((id) => id !== userId).length === 0) {
+        throw fail('WP_ERR_LAST_OWNER');
+      }
+      await repo.updateMembershipRole(trx, orgId, userId, role);
+      await this.audit.record(
+        { orgId, actor, action: 'member.role_changed', target: { type: 'user', id: userId }, details: { from: membership.role, to: role } },
+        trx,
+      );
     });
   }
 
@@ -151,14 +152,15 @@ export class OrgsService {
     if (!leaving && membership.role === 'owner' && actorRole !== 'owner') {
       throw fail('WP_ERR_FORBIDDEN', 'Only an owner can remove an owner');
     }
-    if (membership.role === 'owner' && (await repo.countOwners(this.db, orgId)) <= 1) throw fail('WP_ERR_LAST_OWNER');
-    await repo.deleteMembership(this.db, orgId, userId);
-    await this.audit.record({
-      orgId,
-      actor,
-      action: leaving ? 'member.left' : 'member.removed',
-      target: { type: 'user', id: userId },
-      details: { role: membership.role },
+    await this.db.transaction().execute(async (trx) => {
+      if (membership.role === 'owner' && (await repo.lockOwners(trx, orgId, this.dialect)).filter((id) => id !== userId).length === 0) {
+        throw fail('WP_ERR_LAST_OWNER');
+      }
+      await repo.deleteMembership(trx, orgId, userId);
+      await this.audit.record(
+        { orgId, actor, action: leaving ? 'member.left' : 'member.removed', target: { type: 'user', id: userId }, details: { role: membership.role } },
+        trx,
+      );
     });
   }
 
@@ -216,32 +218,26 @@ export class OrgsService {
     ip: string | null,
   ): Promise<{ user: UserRow; org: Organization; role: Role }> {
     const { invite, org, accountExists } = await this.describeInvite(token);
-    let user: UserRow;
-    if ('user' in as) {
-      if (as.user.email !== invite.email) {
-        throw fail('WP_ERR_FORBIDDEN', `This invitation is for ${invite.email}; log in with that account to accept it`);
-      }
-      user = as.user;
-    } else {
-      if (accountExists) throw fail('WP_ERR_CONFLICT', `An account for ${invite.email} exists; log in to accept the invitation`);
-      user = await this.accounts.createUser(
-        { email: invite.email, name: as.name, password: as.password },
-        { userId: null, label: invite.email, ip },
+    if ('user' in as && as.user.email !== invite.email) {
+      throw fail('WP_ERR_FORBIDDEN', `This invitation is for ${invite.email}; log in with that account to accept it`);
+    }
+    if ('user' in as && (await repo.findMembership(this.db, invite.org_id, as.user.id))) {
+      throw fail('WP_ERR_CONFLICT', 'You are already a member of this organisation');
+    }
+    if (!('user' in as) && accountExists) throw fail('WP_ERR_CONFLICT', `An account for ${invite.email} exists; log in to accept the invitation`);
+    // All or nothing: an account is not created, nor the link used up, unless the membership is.
+    const user = await this.db.transaction().execute(async (trx) => {
+      const member =
+        'user' in as
+          ? as.user
+          : await this.accounts.createUser({ email: invite.email, name: as.name, password: as.password }, { userId: null, label: invite.email, ip }, trx);
+      if (!(await repo.markInviteAccepted(trx, invite.id, Date.now()))) throw fail('WP_ERR_INVITE_INVALID');
+      await repo.insertMembership(trx, { org_id: invite.org_id, user_id: member.id, role: invite.role, created_at: Date.now() });
+      await this.audit.record(
+        { orgId: invite.org_id, actor: { userId: member.id, label: member.email, ip }, action: 'member.joined', target: { type: 'invite', id: invite.id }, details: { role: invite.role } },
+        trx,
       );
-    }
-    if (!(await repo.markInviteAccepted(this.db, invite.id, Date.now()))) throw fail('WP_ERR_INVITE_INVALID');
-    try {
-      await repo.insertMembership(this.db, { org_id: invite.org_id, user_id: user.id, role: invite.role, created_at: Date.now() });
-    } catch (error) {
-      if (isUniqueViolation(error)) throw fail('WP_ERR_CONFLICT', 'You are already a member of this organisation');
-      throw error;
-    }
-    await this.audit.record({
-      orgId: invite.org_id,
-      actor: { userId: user.id, label: user.email, ip },
-      action: 'member.joined',
-      target: { type: 'invite', id: invite.id },
-      details: { role: invite.role },
+      return member;
     });
     return { user, org, role: invite.role };
   }

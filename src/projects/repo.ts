@@ -4,8 +4,14 @@ import type { IngestKeyRow, ProjectRow } from './types.js';
 
 type Db = Kysely<Database>;
 
-export async function insertProject(db: Db, row: Omit<ProjectRow, 'id'>): Promise<ProjectRow> {
-  return db.insertInto('projects').values(row).returningAll().executeTakeFirstOrThrow();
+/** Inserts unless the organisation already has the slug; undefined when it has (the transaction stays usable). */
+export async function insertProjectIfSlugFree(db: Db, row: Omit<ProjectRow, 'id'>): Promise<ProjectRow | undefined> {
+  return db
+    .insertInto('projects')
+    .values(row)
+    .onConflict((oc) => oc.columns(['org_id', 'slug']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export async function findProject(db: Db, id: number): Promise<ProjectRow | undefined> {
@@ -17,7 +23,7 @@ export async function findProjectBySlug(db: Db, orgId: string, slug: string): Pr
 }
 
 export async function listProjects(db: Db, orgId: string): Promise<ProjectRow[]> {
-  return db.selectFrom('projects').selectAll().where('org_id', '=', orgId).orderBy('name').execute();
+  return db.selectFrom('projects').selectAll().where('org_id', '=', orgId).execute();
 }
 
 export async function projectSlugsLike(db: Db, orgId: string, base: string): Promise<Set<string>> {

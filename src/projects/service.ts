@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuditService } from '../audit/service.js';
 import type { AuditActor } from '../audit/types.js';
-import { isUniqueViolation } from '../lib/db-errors.js';
 import { fail } from '../lib/errors.js';
 import { newId, randomHex } from '../lib/ids.js';
 import { byNameThenSlug, slugify, uniqueSlug } from '../lib/slug.js';
@@ -53,28 +52,20 @@ export class ProjectsService {
     if (name === '') throw fail('WP_ERR_VALIDATION', 'name: must not be empty');
     const now = Date.now();
     const base = slugify(name, 'project');
-    for (let attempt = 0; ; attempt++) {
-      const slug = uniqueSlug(base, await repo.projectSlugsLike(this.db, orgId, base));
-      let row: ProjectRow;
-      try {
-        row = await repo.insertProject(this.db, { org_id: orgId, name, slug, platform: input.platform ?? null, created_at: now, updated_at: now });
-      } catch (error) {
-        if (isUniqueViolation(error) && attempt < 5) continue;
-        throw error;
+    return this.db.transaction().execute(async (trx) => {
+      for (;;) {
+        const slug = uniqueSlug(base, await repo.projectSlugsLike(trx, orgId, base));
+        const row = await repo.insertProjectIfSlugFree(trx, { org_id: orgId, name, slug, platform: input.platform ?? null, created_at: now, updated_at: now });
+        // Someone took the slug between our look and our insert: take the next suffix.
+        if (!row) continue;
+        const key = await this.insertKey(row.id, 'Default', now, trx);
+        await this.audit.record({ orgId, actor, action: 'project.created', target: { type: 'project', id: String(row.id) }, details: { name, slug } }, trx);
+        return { project: toProject(row), key: this.toKey(key, now) };
       }
-      const key = await this.insertKey(row.id, 'Default', now);
-      await this.audit.record({
-        orgId,
-        actor,
-        action: 'project.created',
-        target: { type: 'project', id: String(row.id) },
-        details: { name, slug },
-      });
-      return { project: toProject(row), key: this.toKey(key, now) };
-    }
+    });
   }
 
-  private async insertKey(projectId: number, label: string, now: number): Promise<IngestKeyRow> {
+  private async insertKey(projectId: number, label: string, now: number, db: Kysely<Database> = this.db): Promise<IngestKeyRow> {
     const row: IngestKeyRow = {
       id: newId(now),
       project_id: projectId,
@@ -84,7 +75,7 @@ export class ProjectsService {
       revoked_at: null,
       last_used_at: null,
     };
-    await repo.insertKey(this.db, row);
+    await repo.insertKey(db, row);
     return row;
   }
 
@@ -164,16 +155,22 @@ export class ProjectsService {
     const row = await repo.findKey(this.db, project.id, keyId);
     const now = Date.now();
     if (!row || !keyIsActive(row, now)) throw fail('WP_ERR_NOT_FOUND', 'No such active key');
-    const fresh = await this.insertKey(project.id, row.label, now);
-    await repo.setKeyRevokedAt(this.db, keyId, now + graceSeconds * 1000);
-    // Both keys would otherwise look alike in lists while the old one is still in its grace period.
-    await repo.setKeyLabel(this.db, keyId, `${row.label} (replaced)`);
-    await this.audit.record({
-      orgId: project.orgId,
-      actor,
-      action: 'key.rotated',
-      target: { type: 'ingest_key', id: keyId },
-      details: { projectId: project.id, replacedBy: fresh.id, graceSeconds },
+    const fresh = await this.db.transaction().execute(async (trx) => {
+      const created = await this.insertKey(project.id, row.label, now, trx);
+      await repo.setKeyRevokedAt(trx, keyId, now + graceSeconds * 1000);
+      // Both keys would otherwise look alike in lists while the old one is still in its grace period.
+      await repo.setKeyLabel(trx, keyId, `${row.label} (replaced)`);
+      await this.audit.record(
+        {
+          orgId: project.orgId,
+          actor,
+          action: 'key.rotated',
+          target: { type: 'ingest_key', id: keyId },
+          details: { projectId: project.id, replacedBy: created.id, graceSeconds },
+        },
+        trx,
+      );
+      return created;
     });
     return this.toKey(fresh, now);
   }

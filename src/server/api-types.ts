@@ -6,7 +6,7 @@ import { z } from 'zod';
 export type ApiInstance = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
 /** Project ids are numeric (Sentry DSNs require it). */
-export const projectIdParam = z.coerce.number().int().positive();
+export const projectIdParam = z.coerce.number().int().positive().max(2_147_483_647);
 
 /** Cursor pagination shared by list endpoints: newest first, `before` = last id of the previous page. */
 export const pageQuery = z.object({

@@ -16,6 +16,7 @@ import { projectRoutes } from '../projects/routes.js';
 import { tokenRoutes } from '../tokens/routes.js';
 import type { ApiInstance } from './api-types.js';
 import { registerAuthHook } from './auth-hook.js';
+import type { Config } from '../config/index.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandler, sendError } from './error-handler.js';
 import { healthRoutes, metricsRoute } from './health-routes.js';
@@ -38,6 +39,13 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Directory of the built dashboard; defaults to dist/web in the package. */
   readonly webRoot?: string;
+}
+
+/** Fastify trusts every hop for `true`; we trust exactly the configured hops or addresses. */
+function trustProxyOption(trust: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
 }
 
 /** Registers every API route; features add one line here. */
@@ -88,11 +96,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     loggerInstance: logger,
     // Per-request lines are logged at debug level by our onResponse hook, with the route pattern.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: ctx.config.trustProxy,
+    trustProxy: trustProxyOption(ctx.config.trustProxy),
     bodyLimit: ctx.config.apiBodyLimitBytes,
     genReqId: () => newId(),
-    requestIdHeader: ctx.config.trustProxy ? 'x-request-id' : false,
+    requestIdHeader: ctx.config.trustProxy !== false ? 'x-request-id' : false,
     return503OnClosing: true,
+    // Errors raised before routing (a malformed URL) skip hooks and the error handler: answer them
+    // in our format here, with the headers our hooks would have set.
+    frameworkErrors: (error, request, reply) => {
+      void reply.headers({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'", 'x-request-id': request.id });
+      void sendError(reply, request, 'WP_ERR_VALIDATION', `Invalid request: ${error.message}`);
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 
@@ -167,6 +181,7 @@ async function registerDashboard(app: ApiInstance, webRoot: string): Promise<voi
       // A wildcard route (not a file list taken at start) so a rebuilt dashboard is served without a restart.
       wildcard: true,
       index: false,
+      dotfiles: 'ignore',
       cacheControl: false,
       // Vite fingerprints asset names, so they can be cached forever; everything else must revalidate.
       setHeaders: (res, path) => {

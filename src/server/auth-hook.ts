@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { fail } from '../lib/errors.js';
-import { checkRouteScope } from './authorize.js';
+import { checkRouteScope, checkTokenMethod } from './authorize.js';
 import type { AppContext } from './context.js';
 import type { Principal } from './principal.js';
 import { clearSessionCookie, sessionTokenOf } from './session-cookie.js';
@@ -25,7 +25,8 @@ export function sameOrigin(request: FastifyRequest, publicUrl: string): boolean 
 
 async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<Principal | 'expired' | null> {
   const header = request.headers.authorization;
-  if (header !== undefined) {
+  // Only Bearer is ours: a reverse proxy doing Basic auth in front of Watchpost passes its own header on.
+  if (header !== undefined && /^Bearer\b/i.test(header)) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw fail('WP_ERR_AUTH_INVALID_TOKEN', 'The Authorization header must be "Bearer <token>"');
     const found = await ctx.services.tokens.authenticate(match[1]);
@@ -39,7 +40,7 @@ async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<P
       scope: found.token.scope,
     };
   }
-  const token = sessionTokenOf(request);
+  const token = sessionTokenOf(request, ctx.config);
   if (token === undefined) return null;
   const found = await ctx.services.accounts.authenticateSession(token);
   if (found === null || found === 'expired') return found;
@@ -66,13 +67,14 @@ export function registerAuthHook(app: FastifyInstance, ctx: AppContext): void {
     }
     const principal = await authenticate(ctx, request);
     if (principal === null || principal === 'expired') {
-      if (sessionTokenOf(request) !== undefined) clearSessionCookie(reply, ctx.config);
+      if (sessionTokenOf(request, ctx.config) !== undefined) clearSessionCookie(reply, ctx.config);
       throw fail(principal === 'expired' ? 'WP_ERR_AUTH_SESSION_EXPIRED' : 'WP_ERR_AUTH_REQUIRED');
     }
     if (principal.kind === 'session' && !SAFE_METHODS.has(request.method) && sameOrigin(request, ctx.config.publicUrl) !== true) {
       throw fail('WP_ERR_AUTH_CSRF');
     }
     request.principal = principal;
+    checkTokenMethod(principal, request.method);
     await checkRouteScope(ctx, request);
   });
 }

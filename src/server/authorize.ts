@@ -17,7 +17,9 @@ export const PERMISSIONS = {
   'org:delete': 'owner',
   'member:read': 'viewer',
   'member:manage': 'admin',
-  'token:create': 'member',
+  /** Create tokens (up to your own role) and revoke your own. */
+  'token:create': 'viewer',
+  /** See and revoke everyone's tokens. */
   'token:manage': 'admin',
   'audit:read': 'admin',
   'project:read': 'viewer',
@@ -32,7 +34,14 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS;
 
 /** The highest role a token of each scope can act with, whatever its creator's role. */
-const SCOPE_CAP: Record<TokenScope, Role> = { read: 'viewer', write: 'member', admin: 'admin' };
+export const SCOPE_CAP: Record<TokenScope, Role> = { read: 'viewer', write: 'member', admin: 'admin' };
+
+/** Read tokens never change anything, whatever the route asks for (checked for every request). */
+export function checkTokenMethod(principal: Principal, method: string): void {
+  if (principal.kind === 'token' && principal.scope === 'read' && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+    throw fail('WP_ERR_TOKEN_SCOPE', 'A read token cannot change anything; create a write or admin token');
+  }
+}
 
 /** The principal, or 401. Route hooks guarantee it for non-public routes; this narrows the type. */
 export function principalOf(request: FastifyRequest): Principal {
@@ -61,14 +70,20 @@ export async function effectiveRole(ctx: AppContext, principal: Principal, orgId
   return principal.kind === 'token' ? lowerRole(role, SCOPE_CAP[principal.scope]) : role;
 }
 
+/** Project ids are 32-bit integers in both engines; anything else cannot exist. */
+export const MAX_PROJECT_ID = 2_147_483_647;
+function isProjectId(id: number): boolean {
+  return Number.isInteger(id) && id > 0 && id <= MAX_PROJECT_ID;
+}
+
 function loadProject(ctx: AppContext, request: FastifyRequest, projectId: number): Promise<Project | undefined> {
   return cached(projectCache, request, projectId, () => ctx.services.projects.get(projectId));
 }
 
 /**
- * Requires `permission` in organisation `orgId`. Callers outside the organisation get 403 (the
- * same answer whether or not it exists, so ids can't be probed); members lacking the role get 403
- * too, with a message saying what is needed.
+ * Requires `permission` in organisation `orgId`. Callers outside the organisation get 403
+ * whether or not it exists (organisation ids are random); members lacking the role get 403 too,
+ * with a message saying what is needed.
  */
 export async function requireOrg(ctx: AppContext, request: FastifyRequest, orgId: string, permission: Permission): Promise<{ principal: Principal; role: Role }> {
   const principal = principalOf(request);
@@ -76,7 +91,7 @@ export async function requireOrg(ctx: AppContext, request: FastifyRequest, orgId
   if (role === null) throw fail('WP_ERR_FORBIDDEN', 'You are not a member of this organisation');
   const needed = PERMISSIONS[permission];
   if (!roleAtLeast(role, needed)) {
-    if (principal.kind === 'token' && (await ctx.services.orgs.roleOf(orgId, principal.user.id)) !== role) {
+    if (principal.kind === 'token' && roleAtLeast(SCOPE_CAP[principal.scope], needed) === false) {
       throw fail('WP_ERR_TOKEN_SCOPE', `This token's "${principal.scope}" scope does not allow this; it needs the ${needed} role`);
     }
     throw fail('WP_ERR_FORBIDDEN', `This needs the ${needed} role in the organisation`);
@@ -84,9 +99,12 @@ export async function requireOrg(ctx: AppContext, request: FastifyRequest, orgId
   return { principal, role };
 }
 
-/** Requires `permission` on the project's organisation; 404 if the project doesn't exist. */
+/**
+ * Requires `permission` on the project's organisation; 404 if the project doesn't exist. (Project
+ * ids are sequential numbers, so existence is not a secret; their contents are.)
+ */
 export async function requireProject(ctx: AppContext, request: FastifyRequest, projectId: number, permission: Permission): Promise<{ principal: Principal; role: Role; project: Project }> {
-  const project = Number.isSafeInteger(projectId) ? await loadProject(ctx, request, projectId) : undefined;
+  const project = isProjectId(projectId) ? await loadProject(ctx, request, projectId) : undefined;
   if (!project) {
     principalOf(request);
     throw fail('WP_ERR_NOT_FOUND', `Project ${projectId} not found`);
@@ -115,7 +133,7 @@ export const SCOPE_RESOLVERS: Record<string, ScopeResolver> = {
   orgId: (_ctx, _request, value) => Promise.resolve({ orgId: value }),
   projectId: async (ctx, request, value) => {
     const id = Number(value);
-    const project = /^\d+$/.test(value) && Number.isSafeInteger(id) ? await loadProject(ctx, request, id) : undefined;
+    const project = /^\d+$/.test(value) && isProjectId(id) ? await loadProject(ctx, request, id) : undefined;
     return project ? { orgId: project.orgId } : 'not-found';
   },
 };

@@ -54,13 +54,13 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     maxFailures: config.login.maxFailures,
     lockoutMs: config.login.lockoutMs,
   });
-  const orgs = new OrgsService(db, audit, accounts, hasher);
+  const orgs = new OrgsService(db, audit, accounts, hasher, storage.dialect);
   const services: Services = {
     audit,
     accounts,
     setup: new SetupService(db, accounts, orgs, hasher),
     orgs,
-    tokens: new TokensService(db, audit, hasher),
+    tokens: new TokensService(db, audit, hasher, accounts),
     projects: new ProjectsService(db, audit, config.publicUrl),
   };
   const metrics = createMetrics(storage);

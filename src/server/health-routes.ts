@@ -4,6 +4,7 @@ import { fail } from '../lib/errors.js';
 import { VERSION } from '../lib/version.js';
 import { migrationStatus } from '../storage/migrate.js';
 import type { ApiInstance } from './api-types.js';
+import { requireInstanceAdmin } from './authorize.js';
 import type { AppContext } from './context.js';
 
 const startedAt = Date.now();
@@ -63,7 +64,7 @@ export function metricsRoute(app: ApiInstance, ctx: AppContext): void {
       if (!viaToken) {
         const principal = request.principal;
         if (!principal) throw fail('WP_ERR_AUTH_REQUIRED', 'Send WATCHPOST_METRICS_TOKEN or an instance administrator token as a bearer token');
-        if (principal.user.is_admin !== 1) throw fail('WP_ERR_FORBIDDEN', 'Metrics need an instance administrator or the metrics token');
+        requireInstanceAdmin(request);
       }
       return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
     },

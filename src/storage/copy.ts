@@ -22,6 +22,14 @@ export const TABLES_IN_ORDER = [
   'job_runs',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
+/** Primary-key columns: pages are read in key order, so no row is read twice or skipped. */
+const KEYS: Partial<Record<(typeof TABLES_IN_ORDER)[number], string[]>> = {
+  settings: ['key'],
+  login_failures: ['key'],
+  memberships: ['org_id', 'user_id'],
+  job_schedules: ['name'],
+};
+
 /** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */
 const IDENTITY_TABLES = ['projects'] as const;
 
@@ -54,24 +62,31 @@ export async function copyDatabase(from: Storage, to: Storage, onProgress: (prog
     }
   }
   const counts: Record<string, number> = {};
-  await (to.db as AnyDb).transaction().execute(async (trx) => {
-    for (const table of TABLES_IN_ORDER) {
-      let copied = 0;
-      for (let offset = 0; ; offset += BATCH) {
-        const rows = (await source.selectFrom(table).selectAll().orderBy(sql`1`).limit(BATCH).offset(offset).execute()) as Array<Record<string, unknown>>;
-        if (rows.length === 0) break;
-        await trx.insertInto(table).values(rows).execute();
-        copied += rows.length;
-        onProgress({ table, rows: copied });
-        if (rows.length < BATCH) break;
+  // Read one consistent snapshot of the source while writing the target in one transaction.
+  const sourceTx = source.transaction();
+  await (from.dialect === 'postgres' ? sourceTx.setIsolationLevel('repeatable read') : sourceTx).execute(async (snapshot) => {
+    await (to.db as AnyDb).transaction().execute(async (trx) => {
+      for (const table of TABLES_IN_ORDER) {
+        const keys = KEYS[table] ?? ['id'];
+        let copied = 0;
+        for (let offset = 0; ; offset += BATCH) {
+          let query = snapshot.selectFrom(table).selectAll();
+          for (const key of keys) query = query.orderBy(key);
+          const rows = (await query.limit(BATCH).offset(offset).execute()) as Array<Record<string, unknown>>;
+          if (rows.length === 0) break;
+          await trx.insertInto(table).values(rows).execute();
+          copied += rows.length;
+          onProgress({ table, rows: copied });
+          if (rows.length < BATCH) break;
+        }
+        counts[table] = copied;
       }
-      counts[table] = copied;
-    }
-    if (to.dialect === 'postgres') {
-      for (const table of IDENTITY_TABLES) {
-        await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
+      if (to.dialect === 'postgres') {
+        for (const table of IDENTITY_TABLES) {
+          await sql`select setval(pg_get_serial_sequence(${table}, 'id'), coalesce((select max(id) from ${sql.table(table)}), 0) + 1, false)`.execute(trx);
+        }
       }
-    }
+    });
   });
   return counts;
 }

@@ -1,4 +1,4 @@
-import type { ColumnDefinitionBuilder, CreateTableBuilder } from 'kysely';
+import type { CreateTableBuilder } from 'kysely';
 import type { Dialect } from './db.js';
 
 /**
@@ -18,6 +18,3 @@ export function addSerialId<T extends string>(
 
 /** Epoch-millisecond timestamp column (int8 on PostgreSQL, INTEGER affinity on SQLite). */
 export const TIMESTAMP = 'bigint' as const;
-
-/** Not-null builder shorthand. */
-export const notNull = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => c.notNull();

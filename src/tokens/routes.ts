@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { fail } from '../lib/errors.js';
 import { roleAtLeast } from '../orgs/roles.js';
-import type { Role } from '../orgs/types.js';
 import type { ApiInstance } from '../server/api-types.js';
 import { okResponse } from '../server/api-types.js';
-import { requireOrg } from '../server/authorize.js';
+import { PERMISSIONS, requireOrg, SCOPE_CAP } from '../server/authorize.js';
 import type { AppContext } from '../server/context.js';
 import { actorOf } from '../server/principal.js';
-import { TOKEN_SCOPES, type TokenScope } from './types.js';
+import { TOKEN_SCOPES } from './types.js';
 
 const tokenSchema = z.object({
   id: z.string(),
@@ -22,9 +21,6 @@ const tokenSchema = z.object({
 });
 const orgParams = z.object({ orgId: z.string().max(64) });
 
-/** The role a person needs to hand out a token of each scope (no token can do more than its creator). */
-const SCOPE_NEEDS: Record<TokenScope, Role> = { read: 'viewer', write: 'member', admin: 'admin' };
-
 /** API tokens of an organisation. */
 export function tokenRoutes(app: ApiInstance, ctx: AppContext): void {
   const { tokens } = ctx.services;
@@ -38,7 +34,7 @@ export function tokenRoutes(app: ApiInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       const { principal, role } = await requireOrg(ctx, request, request.params.orgId, 'org:read');
-      const all = roleAtLeast(role, 'admin');
+      const all = roleAtLeast(role, PERMISSIONS['token:manage']);
       return { items: await tokens.list(request.params.orgId, all ? undefined : principal.user.id) };
     },
   });
@@ -56,9 +52,10 @@ export function tokenRoutes(app: ApiInstance, ctx: AppContext): void {
       response: { 201: z.object({ token: z.string(), apiToken: tokenSchema }) },
     },
     handler: async (request, reply) => {
-      const { principal, role } = await requireOrg(ctx, request, request.params.orgId, 'org:read');
+      const { principal, role } = await requireOrg(ctx, request, request.params.orgId, 'token:create');
       if (principal.kind === 'token') throw fail('WP_ERR_FORBIDDEN', 'Create tokens from the dashboard or the CLI, not with another token');
-      const needed = SCOPE_NEEDS[request.body.scope];
+      // No token can do more than the person who creates it.
+      const needed = SCOPE_CAP[request.body.scope];
       if (!roleAtLeast(role, needed)) throw fail('WP_ERR_FORBIDDEN', `A ${request.body.scope} token needs the ${needed} role`);
       const days = request.body.expiresInDays;
       const created = await tokens.create(
@@ -83,12 +80,11 @@ export function tokenRoutes(app: ApiInstance, ctx: AppContext): void {
       response: { 200: okResponse },
     },
     handler: async (request) => {
-      const { principal, role } = await requireOrg(ctx, request, request.params.orgId, 'org:read');
       const token = await tokens.get(request.params.orgId, request.params.tokenId);
+      const own = token !== undefined && token.user_id === request.principal?.user.id;
+      // Your own tokens you may always revoke; other people's need token:manage.
+      const { principal } = await requireOrg(ctx, request, request.params.orgId, own ? 'token:create' : 'token:manage');
       if (!token) throw fail('WP_ERR_NOT_FOUND', 'No such token');
-      if (token.user_id !== principal.user.id && !roleAtLeast(role, 'admin')) {
-        throw fail('WP_ERR_FORBIDDEN', "Only admins can revoke other people's tokens");
-      }
       await tokens.revoke(request.params.orgId, request.params.tokenId, actorOf(principal, request.ip));
       return { ok: true as const };
     },

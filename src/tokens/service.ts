@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findUserById } from '../accounts/repo.js';
+import type { AccountsService } from '../accounts/service.js';
 import type { UserRow } from '../accounts/types.js';
 import type { AuditService } from '../audit/service.js';
 import type { AuditActor } from '../audit/types.js';
@@ -42,6 +42,7 @@ export class TokensService {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditService,
     private readonly hasher: TokenHasher,
+    private readonly accounts: AccountsService,
   ) {}
 
   /** Creates a token and returns its secret; the secret is not stored and cannot be shown again. */
@@ -81,7 +82,7 @@ export class TokensService {
     const row = await repo.findTokenByHash(this.db, this.hasher.hash(token));
     const now = Date.now();
     if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
-    const user = await findUserById(this.db, row.user_id);
+    const user = await this.accounts.findUserById(row.user_id);
     if (!user || user.disabled_at !== null) return null;
     if (row.last_used_at === null || now - row.last_used_at > TOUCH_INTERVAL_MS) await repo.touchToken(this.db, row.id, now);
     return { token: row, user };

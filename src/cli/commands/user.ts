@@ -55,6 +55,25 @@ export function registerUser(program: Command): void {
       }),
     );
 
+  for (const [name, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    user
+      .command(name)
+      .description(disabled ? 'stop a user from logging in: ends their sessions, their API tokens stop working' : 'let a disabled user log in again')
+      .requiredOption('--email <email>', 'the user')
+      .option('--json', 'print machine-readable output')
+      .action(
+        action(async (options: { email: string; json?: boolean }) => {
+          await withContext(async (ctx) => {
+            const changed = await ctx.services.accounts.setDisabled(options.email, disabled, CLI_ACTOR);
+            output(options.json === true, { id: changed.id, email: changed.email, disabled }, `${changed.email} is ${disabled ? 'disabled' : 'enabled'}.`);
+          });
+        }),
+      );
+  }
+
   user
     .command('reset-password')
     .description("set a user's password, end their sessions and lift a login lockout")
