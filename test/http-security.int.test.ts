@@ -19,6 +19,10 @@ const PUBLIC_ROUTES = [
   'GET /api/auth/session', // "am I logged in?" answers {user:null} instead of 401
   'POST /api/invites/describe', // authenticated by the invitation token
   'POST /api/invites/accept', // authenticated by the invitation token
+  'POST /api/:projectId/envelope', // Sentry SDK ingest, authenticated by the DSN public key
+  'POST /api/:projectId/store', // legacy Sentry ingest, authenticated by the DSN public key
+  'OPTIONS /api/:projectId/envelope', // CORS preflight for browser SDKs
+  'OPTIONS /api/:projectId/store', // CORS preflight for browser SDKs
 ].sort();
 
 function fill(url: string, values: Record<string, string>): string {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations as allMigrations } from '../src/storage/migrations/index.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './helpers/dialects.js';
 
 const available = await postgresAvailable();
@@ -61,7 +62,7 @@ describe.skipIf(!available)('several nodes on one PostgreSQL', () => {
     }
     const db = database.storage.db;
     const migrations = await sql<{ name: string }>`select name from watchpost_migrations`.execute(db);
-    expect(migrations.rows.map((r) => r.name)).toEqual(['0001-foundation']);
+    expect(migrations.rows.map((r) => r.name)).toEqual(allMigrations.map((m) => m.name));
 
     const runs = await db.selectFrom('job_runs').select(['scheduled_for', 'node', 'status']).where('job_name', '=', 'test.every-500ms').execute();
     expect(runs.length).toBeGreaterThanOrEqual(6);

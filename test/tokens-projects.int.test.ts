@@ -91,7 +91,7 @@ describe.each(dialects)('projects and ingest keys [%s]', (dialect) => {
     expect(renamed).toMatchObject({ name: 'Shop', slug: 'web-shop', platform: 'nextjs' });
     expect(await codeOf(projects.update(project.id, { name: ' ' }, actor))).toBe('WP_ERR_VALIDATION');
 
-    expect(await projects.resolveIngestKey(key.publicKey)).toEqual({ projectId: project.id, keyId: key.id });
+    expect(await projects.resolveIngestKey(key.publicKey)).toEqual({ projectId: project.id, keyId: key.id, rateLimitPerMinute: null, revokedAt: null });
     await projects.delete(second.project.id, actor);
     expect(await projects.get(second.project.id)).toBeUndefined();
     expect(await projects.resolveIngestKey(second.key.publicKey)).toBeNull();

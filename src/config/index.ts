@@ -11,6 +11,20 @@ export type DatabaseConfig =
   | { readonly dialect: 'postgres'; readonly url: string; readonly poolSize: number };
 
 /** The validated, frozen configuration every module receives; nothing else reads process.env. */
+/** Limits for the ingest endpoints (docs/configuration.md, "Ingest"). */
+const MIB = 1024 * 1024;
+
+export interface IngestConfig {
+  readonly maxBodyBytes: number;
+  readonly maxDecompressedBytes: number;
+  readonly maxEventBytes: number;
+  /** Default events per minute per ingest key; 0 = no limit. Keys can override it. */
+  readonly keyRateLimitPerMinute: number;
+  /** Envelopes accepted but not yet committed before ingest answers 503. */
+  readonly queueSize: number;
+  readonly queueBytes: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -27,6 +41,7 @@ export interface Config {
   readonly sessionTtlMs: number;
   readonly login: { readonly maxFailures: number; readonly lockoutMs: number };
   readonly apiBodyLimitBytes: number;
+  readonly ingest: IngestConfig;
   readonly metricsToken: string | null;
   readonly jobsEnabled: boolean;
   readonly nodeName: string;
@@ -186,6 +201,14 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlMs: v.WATCHPOST_SESSION_TTL_HOURS * 3_600_000,
     login: { maxFailures: v.WATCHPOST_LOGIN_MAX_FAILURES, lockoutMs: v.WATCHPOST_LOGIN_LOCKOUT_MINUTES * 60_000 },
     apiBodyLimitBytes: v.WATCHPOST_API_BODY_LIMIT_BYTES,
+    ingest: {
+      maxBodyBytes: v.WATCHPOST_INGEST_MAX_BODY_MB * MIB,
+      maxDecompressedBytes: v.WATCHPOST_INGEST_MAX_DECOMPRESSED_MB * MIB,
+      maxEventBytes: v.WATCHPOST_INGEST_MAX_EVENT_KB * 1024,
+      keyRateLimitPerMinute: v.WATCHPOST_INGEST_KEY_RATE_LIMIT,
+      queueSize: v.WATCHPOST_INGEST_QUEUE_SIZE,
+      queueBytes: v.WATCHPOST_INGEST_QUEUE_MB * MIB,
+    },
     metricsToken: v.WATCHPOST_METRICS_TOKEN ?? null,
     jobsEnabled: v.WATCHPOST_JOBS,
     nodeName: v.WATCHPOST_NODE_NAME ?? `${hostname()}:${process.pid}`,

@@ -24,6 +24,11 @@ export const ERRORS = {
   WP_ERR_BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   WP_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   WP_ERR_RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
+  WP_ERR_INGEST_MALFORMED: { status: 400, message: 'The payload is malformed' },
+  WP_ERR_INGEST_AUTH: { status: 403, message: 'Missing or invalid ingest key (DSN public key)' },
+  WP_ERR_INGEST_RATE_LIMITED: { status: 429, message: 'Rate limit for this key exceeded; retry later' },
+  WP_ERR_INGEST_QUOTA: { status: 429, message: 'The project has used its event quota' },
+  WP_ERR_INGEST_OVERLOADED: { status: 503, message: 'Ingest is overloaded; retry later' },
   WP_ERR_INTERNAL: { status: 500, message: 'Internal error; the server log has details' },
   WP_ERR_UNAVAILABLE: { status: 503, message: 'Temporarily unavailable; retry shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;

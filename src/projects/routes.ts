@@ -130,6 +130,7 @@ export function projectRoutes(app: ApiInstance, ctx: AppContext): void {
     handler: async (request) => {
       const { principal, project } = await requireProject(ctx, request, request.params.projectId, 'project:keys');
       await projects.revokeKey(project, request.params.keyId, actorOf(principal, request.ip));
+      ctx.services.ingest.forgetKeys();
       return { ok: true as const };
     },
   });

@@ -74,6 +74,7 @@ export class ProjectsService {
       created_at: now,
       revoked_at: null,
       last_used_at: null,
+      rate_limit_per_minute: null,
     };
     await repo.insertKey(db, row);
     return row;
@@ -176,9 +177,9 @@ export class ProjectsService {
   }
 
   /** Resolves an ingest public key to its project, for ingest endpoints; null when unknown or revoked. */
-  async resolveIngestKey(publicKey: string): Promise<{ projectId: number; keyId: string } | null> {
+  async resolveIngestKey(publicKey: string): Promise<{ projectId: number; keyId: string; rateLimitPerMinute: number | null; revokedAt: number | null } | null> {
     const row = await repo.findKeyByPublicKey(this.db, publicKey);
     if (!row || !keyIsActive(row, Date.now())) return null;
-    return { projectId: row.project_id, keyId: row.id };
+    return { projectId: row.project_id, keyId: row.id, rateLimitPerMinute: row.rate_limit_per_minute, revokedAt: row.revoked_at };
   }
 }

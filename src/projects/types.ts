@@ -21,6 +21,8 @@ export interface IngestKeysTable {
   /** May lie in the future: a rotated key keeps working until then. */
   revoked_at: number | null;
   last_used_at: number | null;
+  /** Events per minute this key may send (null: no per-key limit). */
+  rate_limit_per_minute: number | null;
 }
 
 export interface ProjectsTables {

@@ -8,7 +8,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type HTTPMethods } from
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountRoutes } from '../accounts/routes.js';
 import { auditRoutes } from '../audit/routes.js';
+import { issueRoutes } from '../errors/routes.js';
+import { sentryIngestRoutes } from '../ingest/sentry/routes.js';
 import { jobRoutes } from '../jobs/routes.js';
+import { performanceRoutes } from '../performance/routes.js';
 import { newId } from '../lib/ids.js';
 import { PACKAGE_ROOT, VERSION } from '../lib/version.js';
 import { orgRoutes } from '../orgs/routes.js';
@@ -57,6 +60,9 @@ function apiRoutes(api: ApiInstance, ctx: AppContext): void {
   auditRoutes(api, ctx);
   projectRoutes(api, ctx);
   jobRoutes(api, ctx);
+  sentryIngestRoutes(api, ctx);
+  issueRoutes(api, ctx);
+  performanceRoutes(api, ctx);
 }
 
 function securityHeaders(ctx: AppContext) {

@@ -136,6 +136,11 @@ export const SCOPE_RESOLVERS: Record<string, ScopeResolver> = {
     const project = /^\d+$/.test(value) && isProjectId(id) ? await loadProject(ctx, request, id) : undefined;
     return project ? { orgId: project.orgId } : 'not-found';
   },
+  issueId: async (ctx, request, value) => {
+    const projectId = await ctx.services.issues.projectOf(value);
+    const project = projectId === undefined ? undefined : await loadProject(ctx, request, projectId);
+    return project ? { orgId: project.orgId } : 'not-found';
+  },
 };
 
 /** Checks the caller's membership for every scoped parameter of the matched route. */

@@ -3,6 +3,9 @@ import { AccountsService } from '../accounts/service.js';
 import { SetupService } from '../accounts/setup.js';
 import { AuditService } from '../audit/service.js';
 import type { Config } from '../config/index.js';
+import { IssuesService } from '../errors/service.js';
+import { IngestService } from '../ingest/service.js';
+import { PerformanceService } from '../performance/service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { SecretBox, TokenHasher } from '../lib/crypto.js';
 import { OrgsService } from '../orgs/service.js';
@@ -18,6 +21,9 @@ export interface Services {
   readonly orgs: OrgsService;
   readonly tokens: TokensService;
   readonly projects: ProjectsService;
+  readonly ingest: IngestService;
+  readonly issues: IssuesService;
+  readonly performance: PerformanceService;
 }
 
 /**
@@ -55,13 +61,17 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     lockoutMs: config.login.lockoutMs,
   });
   const orgs = new OrgsService(db, audit, accounts, hasher, storage.dialect);
+  const projects = new ProjectsService(db, audit, config.publicUrl);
   const services: Services = {
     audit,
     accounts,
     setup: new SetupService(db, accounts, orgs, hasher),
     orgs,
     tokens: new TokensService(db, audit, hasher, accounts),
-    projects: new ProjectsService(db, audit, config.publicUrl),
+    projects,
+    ingest: new IngestService(db, storage.dialect, projects, config.ingest, log),
+    issues: new IssuesService(db),
+    performance: new PerformanceService(db),
   };
   const metrics = createMetrics(storage);
   const jobs = new JobScheduler(db, log, {
@@ -79,6 +89,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     metrics,
     async close() {
       await jobs.stop();
+      // Commit what ingest has accepted before the database goes away.
+      await services.ingest.close();
       metrics.dispose();
       if (!options.storage) await storage.close();
     },

@@ -20,6 +20,23 @@ export const TABLES_IN_ORDER = [
   'ingest_keys',
   'job_schedules',
   'job_runs',
+  'project_settings',
+  'releases',
+  'issues',
+  'issue_hashes',
+  'events',
+  'issue_tag_values',
+  'issue_users',
+  'issue_hours',
+  'issue_activity',
+  'ingest_outcomes',
+  'perf_endpoint_minutes',
+  'perf_endpoint_hours',
+  'perf_span_hours',
+  'perf_vital_hours',
+  'release_session_hours',
+  'release_users',
+  'sentry_check_ins',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Primary-key columns: pages are read in key order, so no row is read twice or skipped. */
@@ -28,6 +45,19 @@ const KEYS: Partial<Record<(typeof TABLES_IN_ORDER)[number], string[]>> = {
   login_failures: ['key'],
   memberships: ['org_id', 'user_id'],
   job_schedules: ['name'],
+  project_settings: ['project_id'],
+  issue_hashes: ['project_id', 'hash'],
+  events: ['project_id', 'event_id'],
+  issue_tag_values: ['issue_id', 'key', 'value'],
+  issue_users: ['issue_id', 'user_key'],
+  issue_hours: ['issue_id', 'hour'],
+  ingest_outcomes: ['project_id', 'hour', 'category', 'outcome'],
+  perf_endpoint_minutes: ['project_id', 'bucket', 'name'],
+  perf_endpoint_hours: ['project_id', 'bucket', 'name'],
+  perf_span_hours: ['project_id', 'bucket', 'segment', 'op', 'description'],
+  perf_vital_hours: ['project_id', 'bucket', 'page', 'vital'],
+  release_session_hours: ['project_id', 'release', 'environment', 'bucket'],
+  release_users: ['project_id', 'release', 'user_key'],
 };
 
 /** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */

@@ -18,3 +18,8 @@ export function addSerialId<T extends string>(
 
 /** Epoch-millisecond timestamp column (int8 on PostgreSQL, INTEGER affinity on SQLite). */
 export const TIMESTAMP = 'bigint' as const;
+
+/** Binary column type: BLOB on SQLite, bytea on PostgreSQL (compressed event bodies, sketches). */
+export function binaryType(dialect: Dialect): 'blob' | 'bytea' {
+  return dialect === 'postgres' ? 'bytea' : 'blob';
+}

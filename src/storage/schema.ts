@@ -1,7 +1,10 @@
 import type { AccountsTables } from '../accounts/types.js';
 import type { AuditTables } from '../audit/types.js';
+import type { ErrorsTables } from '../errors/types.js';
+import type { IngestTables } from '../ingest/types.js';
 import type { JobsTables } from '../jobs/types.js';
 import type { OrgsTables } from '../orgs/types.js';
+import type { PerformanceTables } from '../performance/types.js';
 import type { ProjectsTables } from '../projects/types.js';
 import type { TokensTables } from '../tokens/types.js';
 
@@ -15,4 +18,7 @@ export interface Database
     TokensTables,
     AuditTables,
     ProjectsTables,
-    JobsTables {}
+    JobsTables,
+    IngestTables,
+    ErrorsTables,
+    PerformanceTables {}

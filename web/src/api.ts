@@ -1,9 +1,20 @@
 import type {
   ApiToken,
   AuditEvent,
+  EndpointDetail,
+  EndpointStats,
   IngestKey,
+  IngestStats,
+  IngestStatsPeriod,
   InviteDescription,
   Invite,
+  Issue,
+  IssueDetail,
+  IssueEvent,
+  IssueEventPage,
+  IssueList,
+  IssuePatch,
+  IssueQuery,
   Items,
   Job,
   JobRun,
@@ -13,16 +24,19 @@ import type {
   Org,
   OrgWithRole,
   Page,
+  PerformancePeriod,
   Project,
+  Release,
   Role,
   Session,
   SessionInfo,
   TokenScope,
   User,
+  VitalsReport,
 } from './api-types';
 
 export type * from './api-types';
-export { ROLES, TOKEN_SCOPES } from './api-types';
+export { ISSUE_LEVELS, ROLES, TOKEN_SCOPES } from './api-types';
 
 /** An error answered by the API (or a network failure, with status 0). */
 export class ApiError extends Error {
@@ -64,8 +78,9 @@ function isErrorBody(value: unknown): value is { error: { code: string; message:
 async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: string | undefined;
-  // The server rejects POST/PATCH without a JSON body, and DELETE with a JSON content type but no body.
-  if (method === 'POST' || method === 'PATCH') {
+  // The server rejects POST/PATCH without a JSON body, and DELETE with a JSON content type but no body
+  // (a bulk DELETE that names what to delete does send one).
+  if (method === 'POST' || method === 'PATCH' || options.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(options.body ?? {});
   }
@@ -99,6 +114,7 @@ const get = <T>(path: string, signal?: AbortSignal) => request<T>('GET', path, {
 const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body });
 const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, { body });
 const del = (path: string) => request<Ok>('DELETE', path);
+const delWith = <T>(path: string, body: unknown) => request<T>('DELETE', path, { body });
 
 function query(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();
@@ -111,6 +127,12 @@ function query(params: Record<string, string | number | undefined | null>): stri
 
 const o = (orgId: string) => `/orgs/${encodeURIComponent(orgId)}`;
 const p = (projectId: number) => `/projects/${projectId}`;
+const i = (issueId: string) => `/issues/${encodeURIComponent(issueId)}`;
+
+/** The issues list's path with its filters: also the cache key of that page of results. */
+export function issuesPath(projectId: number, q: IssueQuery): string {
+  return `${p(projectId)}/issues${query({ limit: 25, ...q })}`;
+}
 
 export interface PageQuery {
   limit?: number;
@@ -165,6 +187,25 @@ export const api = {
   rotateKey: (projectId: number, keyId: string, graceSeconds: number) =>
     post<IngestKey>(`${p(projectId)}/keys/${encodeURIComponent(keyId)}/rotate`, { graceSeconds }),
   revokeKey: (projectId: number, keyId: string) => del(`${p(projectId)}/keys/${encodeURIComponent(keyId)}`),
+
+  issues: (projectId: number, q: IssueQuery, signal?: AbortSignal) => get<IssueList>(issuesPath(projectId, q), signal),
+  updateIssues: (projectId: number, ids: string[], change: IssuePatch) => patch<Items<Issue>>(`${p(projectId)}/issues`, { ids, ...change }),
+  deleteIssues: (projectId: number, ids: string[]) => delWith<{ deleted: number }>(`${p(projectId)}/issues`, { ids }),
+  mergeIssues: (projectId: number, ids: string[]) => post<Issue>(`${p(projectId)}/issues/merge`, { ids }),
+  issue: (issueId: string, signal?: AbortSignal) => get<IssueDetail>(i(issueId), signal),
+  updateIssue: (issueId: string, change: IssuePatch) => patch<Issue>(i(issueId), change),
+  deleteIssue: (issueId: string) => del(i(issueId)),
+  commentIssue: (issueId: string, body: string) => post<Ok>(`${i(issueId)}/comments`, { body }),
+  issueEvents: (issueId: string, q: { cursor?: number; limit?: number }, signal?: AbortSignal) => get<IssueEventPage>(`${i(issueId)}/events${query(q)}`, signal),
+  /** `eventId` may be "latest" or "oldest". */
+  issueEvent: (issueId: string, eventId: string, signal?: AbortSignal) => get<IssueEvent>(`${i(issueId)}/events/${encodeURIComponent(eventId)}`, signal),
+
+  endpoints: (projectId: number, period: PerformancePeriod, signal?: AbortSignal) => get<Items<EndpointStats>>(`${p(projectId)}/performance/endpoints${query({ period })}`, signal),
+  endpoint: (projectId: number, name: string, period: PerformancePeriod, signal?: AbortSignal) =>
+    get<EndpointDetail>(`${p(projectId)}/performance/endpoint${query({ name, period })}`, signal),
+  vitals: (projectId: number, period: PerformancePeriod, signal?: AbortSignal) => get<VitalsReport>(`${p(projectId)}/performance/vitals${query({ period })}`, signal),
+  releases: (projectId: number, signal?: AbortSignal) => get<Items<Release>>(`${p(projectId)}/releases`, signal),
+  ingestStats: (projectId: number, period: IngestStatsPeriod, signal?: AbortSignal) => get<IngestStats>(`${p(projectId)}/ingest/stats${query({ period })}`, signal),
 
   jobs: (signal?: AbortSignal) => get<Items<Job> & { enabled: boolean }>('/jobs', signal),
   jobRuns: (q: PageQuery & { job?: string }, signal?: AbortSignal) => get<Page<JobRun>>(`/jobs/runs${query({ limit: 50, ...q })}`, signal),

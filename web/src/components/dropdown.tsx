@@ -9,6 +9,7 @@ interface Props {
   placement?: 'below' | 'above';
   /** Items: `.dropdown-item` buttons or links; call `close` after acting. */
   children: (close: () => void) => ReactNode;
+  disabled?: boolean;
 }
 
 const ITEMS = '.dropdown-item:not(:disabled)';
@@ -17,7 +18,7 @@ const ITEMS = '.dropdown-item:not(:disabled)';
  * A disclosure that opens a panel of actions. Plain buttons and links inside (not ARIA menu
  * items), so they keep their usual roles; arrow keys still move between them.
  */
-export function Dropdown({ trigger, triggerClassName, triggerTitle, align = 'start', placement = 'below', children }: Props) {
+export function Dropdown({ trigger, triggerClassName, triggerTitle, align = 'start', placement = 'below', children, disabled = false }: Props) {
   const [open, setOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -68,6 +69,7 @@ export function Dropdown({ trigger, triggerClassName, triggerTitle, align = 'sta
         aria-expanded={open}
         aria-controls={open ? panelId : undefined}
         title={triggerTitle}
+        disabled={disabled}
         onClick={(event) => {
           // detail 0 means keyboard activation (Enter/Space): then focus goes into the panel.
           openedByKey.current = event.detail === 0;

@@ -4,11 +4,15 @@ import { useApi } from '../hooks/use-api';
 import { Dropdown } from './dropdown';
 import { CheckIcon, ChevronsUpDownIcon, FolderIcon, ListIcon } from './icons';
 
-/** The projects of the current organisation; picking one opens its settings. */
+const SECTIONS = ['issues', 'performance', 'releases', 'settings'];
+
+/** The projects of the current organisation; picking one opens the same page of it (its issues, …), else its settings. */
 export function ProjectSwitcher({ org }: { org: OrgWithRole }) {
   const projects = useApi(`/orgs/${org.id}/projects`, (signal) => api.projects(org.id, signal));
   const [onProject, params] = useRoute('/orgs/:orgSlug/projects/:projectId/*?');
   const currentId = onProject ? Number(params.projectId) : null;
+  const rest = onProject ? (params['*'] ?? '') : '';
+  const section = SECTIONS.find((candidate) => rest === candidate || rest.startsWith(`${candidate}/`)) ?? 'settings';
   const current = projects.data?.items.find((project) => project.id === currentId);
   const list = projects.data?.items ?? [];
 
@@ -31,7 +35,7 @@ export function ProjectSwitcher({ org }: { org: OrgWithRole }) {
           {list.map((project) => (
             <Link
               key={project.id}
-              href={`/orgs/${org.slug}/projects/${project.id}/settings`}
+              href={`/orgs/${org.slug}/projects/${project.id}/${section}`}
               className="dropdown-item"
               aria-current={project.id === currentId ? 'true' : undefined}
               onClick={close}

@@ -52,3 +52,52 @@ export function initials(nameOrEmail: string): string {
   const letters = words.length >= 2 ? `${words[0]?.[0] ?? ''}${words[1]?.[0] ?? ''}` : nameOrEmail.slice(0, 2);
   return letters.toUpperCase();
 }
+
+const integer = new Intl.NumberFormat();
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+
+/** "1,234". */
+export function formatNumber(value: number): string {
+  return integer.format(value);
+}
+
+/** "1.2K", "3.4M": for counts in tight columns (the exact number goes in a title). */
+export function formatCompact(value: number): string {
+  return value < 10_000 ? integer.format(value) : compact.format(value);
+}
+
+/** A 0..1 ratio as "12.5%"; very small non-zero ratios as "<0.1%", not "0%". */
+export function formatPercent(ratio: number | null | undefined, digits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return '—';
+  const percent = ratio * 100;
+  if (percent > 0 && percent < 10 ** -digits) return `<${(10 ** -digits).toFixed(digits)}%`;
+  if (percent < 100 && percent > 100 - 10 ** -digits) return `>${(100 - 10 ** -digits).toFixed(digits)}%`;
+  return `${percent.toFixed(digits)}%`;
+}
+
+/** Latency: "12 ms", "1.24 s"; "—" when there is no value. */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const clockSeconds = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const dayMonth = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** "14:05" */
+export function formatClock(ms: number): string {
+  return clock.format(ms);
+}
+
+/** "14:05:09.120": breadcrumbs happen within seconds of each other. */
+export function formatClockPrecise(ms: number): string {
+  return `${clockSeconds.format(ms)}.${String(Math.floor(ms % 1000)).padStart(3, '0')}`;
+}
+
+/** "Nov 22" */
+export function formatDayMonth(ms: number): string {
+  return dayMonth.format(ms);
+}

@@ -12,6 +12,8 @@ export const NEEDS = {
   auditRead: 'admin',
   orgUpdate: 'admin',
   orgDelete: 'owner',
+  /** Resolving, ignoring, assigning, commenting on, merging and deleting issues ("project:write"). */
+  issueTriage: 'member',
 } as const satisfies Record<string, Role>;
 
 /** The role needed to create a token of each scope (no token can do more than its creator). */

@@ -1,8 +1,7 @@
 import { useId, useState } from 'react';
 import type { IngestKey, Project } from '../../api';
-import { CodeBlock } from '../code-block';
 import { Section } from '../section';
-import { Tabs } from '../tabs';
+import { SnippetTabs } from './snippet-tabs';
 import { buildSnippets, defaultSnippet } from './snippets';
 
 interface Props {
@@ -16,7 +15,6 @@ export function SetupSnippets({ project, keys }: Props) {
   // Prefer a key that isn't about to expire after a rotation.
   const preferred = active.find((key) => key.revokedAt === null) ?? active[0];
   const [keyId, setKeyId] = useState<string | null>(null);
-  const [tab, setTab] = useState<string>(defaultSnippet(project.platform));
   const selectId = useId();
   const key = active.find((candidate) => candidate.id === keyId) ?? preferred;
 
@@ -48,23 +46,7 @@ export function SetupSnippets({ project, keys }: Props) {
         ) : undefined
       }
     >
-      <Tabs
-        label="SDK"
-        value={tab}
-        onChange={setTab}
-        tabs={sets.map((set) => ({
-          id: set.id,
-          label: set.label,
-          content: (
-            <div className="stack">
-              <p className="text-muted">{set.intro}</p>
-              {set.steps.map((step) => (
-                <CodeBlock key={step.title} title={step.title} code={step.code} />
-              ))}
-            </div>
-          ),
-        }))}
-      />
+      <SnippetTabs sets={sets} initial={defaultSnippet(project.platform)} />
     </Section>
   );
 }

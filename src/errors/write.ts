@@ -1,0 +1,329 @@
+import { sql, type Kysely } from 'kysely';
+import { newId } from '../lib/ids.js';
+import { chunkRows, hourOf } from '../storage/batch.js';
+import type { Database } from '../storage/schema.js';
+import type { NormalizedEvent } from './event.js';
+import type { Grouping } from './grouping.js';
+import { isNewerRelease } from './releases.js';
+import type { IssueActivityTable, IssueRow, IssuesTable } from './types.js';
+
+type Db = Kysely<Database>;
+
+/** One processed error event, ready to store. */
+export interface EventToStore {
+  readonly projectId: number;
+  readonly event: NormalizedEvent;
+  readonly grouping: Grouping;
+  /** The normalised event JSON, deflate-compressed. */
+  readonly data: Buffer;
+}
+
+/** Something alerting and the dashboard care about: a new issue, or one that came back. */
+export interface IssueSignal {
+  readonly kind: 'new' | 'regressed' | 'unignored';
+  readonly projectId: number;
+  readonly issueId: string;
+  readonly title: string;
+  readonly release: string | null;
+  readonly at: number;
+}
+
+export interface WriteEventsResult {
+  readonly accepted: Map<number, number>;
+  readonly duplicates: Map<number, number>;
+  readonly signals: IssueSignal[];
+}
+
+interface IssueAggregate {
+  issueId: string;
+  projectId: number;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  level: string;
+  lastRelease: string | null;
+  newestEvent: NormalizedEvent;
+  users: Set<string>;
+  tags: Map<string, { key: string; value: string; count: number; first: number; last: number }>;
+  hours: Map<number, number>;
+}
+
+const bump = (map: Map<number, number>, key: number, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
+
+/** Finds or creates the issue for every (project, hash) in the batch. */
+async function issueIdsFor(db: Db, items: readonly EventToStore[], now: number): Promise<Map<string, string>> {
+  const key = (projectId: number, hash: string) => `${projectId}:${hash}`;
+  const ids = new Map<string, string>();
+  const hashes = [...new Set(items.map((i) => i.grouping.hash))];
+  for (const chunk of chunkRows(hashes, 1)) {
+    const rows = await db.selectFrom('issue_hashes').select(['project_id', 'hash', 'issue_id']).where('hash', 'in', chunk).execute();
+    for (const row of rows) ids.set(key(row.project_id, row.hash), row.issue_id);
+  }
+  for (const item of items) {
+    const k = key(item.projectId, item.grouping.hash);
+    if (ids.has(k)) continue;
+    const { event, grouping } = item;
+    const issue: IssuesTable = {
+      id: newId(now),
+      project_id: item.projectId,
+      title: grouping.title,
+      culprit: grouping.culprit,
+      type: grouping.type,
+      value: grouping.value,
+      level: event.level,
+      platform: event.platform,
+      status: 'unresolved',
+      substatus: 'new',
+      times_seen: 0,
+      user_count: 0,
+      first_seen: event.timestamp,
+      last_seen: event.timestamp,
+      first_release: event.release,
+      last_release: event.release,
+      resolved_at: null,
+      resolved_in_release: null,
+      resolved_in_next_release: 0,
+      ignore_until: null,
+      ignore_until_count: null,
+      assignee_id: null,
+      updated_at: now,
+    };
+    await db.insertInto('issues').values(issue).execute();
+    const claimed = await db
+      .insertInto('issue_hashes')
+      .values({ project_id: item.projectId, hash: grouping.hash, issue_id: issue.id })
+      .onConflict((oc) => oc.columns(['project_id', 'hash']).doNothing())
+      .returning('issue_id')
+      .executeTakeFirst();
+    if (claimed) {
+      ids.set(k, issue.id);
+      await db.insertInto('issue_activity').values(activity(issue.id, item.projectId, 'first_seen', null, now)).execute();
+    } else {
+      // Another node created the issue between our look and our insert: use theirs.
+      await db.deleteFrom('issues').where('id', '=', issue.id).execute();
+      const row = await db.selectFrom('issue_hashes').select('issue_id').where('project_id', '=', item.projectId).where('hash', '=', grouping.hash).executeTakeFirstOrThrow();
+      ids.set(k, row.issue_id);
+    }
+  }
+  return ids;
+}
+
+function activity(issueId: string, projectId: number, kind: IssueActivityTable['kind'], data: unknown, now: number): IssueActivityTable {
+  return { id: newId(now), issue_id: issueId, project_id: projectId, kind, user_id: null, data: data === null ? null : JSON.stringify(data), created_at: now };
+}
+
+/** Inserts events; returns those that were new (an SDK retry resends the same event id). */
+async function insertEvents(db: Db, items: readonly EventToStore[], issueIds: Map<string, string>): Promise<EventToStore[]> {
+  const inserted = new Set<string>();
+  for (const chunk of chunkRows(items, 12)) {
+    const rows = await db
+      .insertInto('events')
+      .values(
+        chunk.map(({ projectId, event, grouping, data }) => ({
+          project_id: projectId,
+          event_id: event.eventId,
+          issue_id: issueIds.get(`${projectId}:${grouping.hash}`) ?? '',
+          timestamp: event.timestamp,
+          received_at: event.receivedAt,
+          level: event.level,
+          environment: event.environment,
+          release: event.release,
+          transaction: event.transaction,
+          message: grouping.title,
+          user_key: event.userKey,
+          data,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['project_id', 'event_id']).doNothing())
+      .returning(['project_id', 'event_id'])
+      .execute();
+    for (const row of rows) inserted.add(`${row.project_id}:${row.event_id}`);
+  }
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const k = `${item.projectId}:${item.event.eventId}`;
+    if (!inserted.has(k) || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function aggregate(items: readonly EventToStore[], issueIds: Map<string, string>): Map<string, IssueAggregate> {
+  const byIssue = new Map<string, IssueAggregate>();
+  for (const item of items) {
+    const { event } = item;
+    const issueId = issueIds.get(`${item.projectId}:${item.grouping.hash}`) ?? '';
+    let agg = byIssue.get(issueId);
+    if (!agg) {
+      agg = { issueId, projectId: item.projectId, count: 0, firstSeen: event.timestamp, lastSeen: event.timestamp, level: event.level, lastRelease: event.release, newestEvent: event, users: new Set(), tags: new Map(), hours: new Map() };
+      byIssue.set(issueId, agg);
+    }
+    agg.count += 1;
+    agg.firstSeen = Math.min(agg.firstSeen, event.timestamp);
+    if (event.timestamp >= agg.lastSeen) {
+      agg.lastSeen = event.timestamp;
+      agg.level = event.level;
+      agg.newestEvent = event;
+      if (event.release !== null) agg.lastRelease = event.release;
+    }
+    if (event.userKey !== null) agg.users.add(event.userKey);
+    for (const [key, value] of event.tags) {
+      const tk = `${key}\u0000${value}`;
+      const tag = agg.tags.get(tk);
+      if (tag) {
+        tag.count += 1;
+        tag.first = Math.min(tag.first, event.timestamp);
+        tag.last = Math.max(tag.last, event.timestamp);
+      } else agg.tags.set(tk, { key, value, count: 1, first: event.timestamp, last: event.timestamp });
+    }
+    bump(agg.hours, hourOf(event.receivedAt));
+  }
+  return byIssue;
+}
+
+/** Counts users not seen on the issue before. */
+async function newUsers(db: Db, aggs: Iterable<IssueAggregate>): Promise<Map<string, number>> {
+  const rows = [...aggs].flatMap((a) => [...a.users].map((user_key) => ({ issue_id: a.issueId, user_key })));
+  const fresh = new Map<string, number>();
+  for (const chunk of chunkRows(rows, 2)) {
+    const inserted = await db.insertInto('issue_users').values(chunk).onConflict((oc) => oc.columns(['issue_id', 'user_key']).doNothing()).returning('issue_id').execute();
+    for (const row of inserted) fresh.set(row.issue_id, (fresh.get(row.issue_id) ?? 0) + 1);
+  }
+  return fresh;
+}
+
+/** The status an issue moves to when new events arrive, and why. */
+function nextStatus(issue: IssueRow, agg: IssueAggregate, releaseOrder: Map<string, number>, now: number): { status: IssueRow['status']; substatus: IssueRow['substatus']; signal: IssueSignal['kind'] } | null {
+  if (issue.status === 'resolved') {
+    if (issue.resolved_in_release !== null) {
+      const release = agg.lastRelease;
+      if (release === null || release === issue.resolved_in_release) return null;
+      if (!isNewerRelease(release, issue.resolved_in_release, (v) => releaseOrder.get(`${issue.project_id}\u0000${v}`))) return null;
+    }
+    return { status: 'unresolved', substatus: 'regressed', signal: 'regressed' };
+  }
+  if (issue.status === 'ignored') {
+    if (issue.ignore_until !== null && issue.ignore_until <= now) return { status: 'unresolved', substatus: 'ongoing', signal: 'unignored' };
+    if (issue.ignore_until_count !== null && issue.times_seen + agg.count >= issue.ignore_until_count) return { status: 'unresolved', substatus: 'escalating', signal: 'unignored' };
+  }
+  return null;
+}
+
+/**
+ * Stores a batch of error events inside the caller's transaction: finds or creates issues, skips
+ * duplicate event ids, and updates counts, users, tags, hourly counts, releases and statuses
+ * (regressions) with one multi-row statement per table where the engines allow it.
+ */
+export async function writeEvents(db: Db, items: readonly EventToStore[], now: number): Promise<WriteEventsResult> {
+  const accepted = new Map<number, number>();
+  const duplicates = new Map<number, number>();
+  const signals: IssueSignal[] = [];
+  if (items.length === 0) return { accepted, duplicates, signals };
+
+  await upsertReleases(db, items, now);
+  const issueIds = await issueIdsFor(db, items, now);
+  const fresh = await insertEvents(db, items, issueIds);
+  for (const item of items) bump(duplicates, item.projectId);
+  for (const item of fresh) {
+    bump(accepted, item.projectId);
+    bump(duplicates, item.projectId, -1);
+  }
+  if (fresh.length === 0) return { accepted, duplicates, signals };
+
+  const aggs = aggregate(fresh, issueIds);
+  const users = await newUsers(db, aggs.values());
+  const issues = await db.selectFrom('issues').selectAll().where('id', 'in', [...aggs.keys()]).execute();
+  const releaseOrder = await releaseTimes(db, issues, aggs);
+
+  for (const issue of issues) {
+    const agg = aggs.get(issue.id);
+    if (!agg) continue;
+    const change = nextStatus(issue, agg, releaseOrder, now);
+    await db
+      .updateTable('issues')
+      .set({
+        times_seen: sql`times_seen + ${agg.count}`,
+        user_count: sql`user_count + ${users.get(issue.id) ?? 0}`,
+        last_seen: sql`CASE WHEN last_seen > ${agg.lastSeen} THEN last_seen ELSE ${agg.lastSeen} END`,
+        first_seen: sql`CASE WHEN first_seen < ${agg.firstSeen} THEN first_seen ELSE ${agg.firstSeen} END`,
+        level: agg.level,
+        ...(agg.lastRelease !== null ? { last_release: agg.lastRelease } : {}),
+        ...(change
+          ? { status: change.status, substatus: change.substatus, resolved_at: null, resolved_in_release: null, resolved_in_next_release: 0, ignore_until: null, ignore_until_count: null }
+          : {}),
+        updated_at: now,
+      })
+      .where('id', '=', issue.id)
+      .execute();
+    if (issue.times_seen === 0) signals.push({ kind: 'new', projectId: issue.project_id, issueId: issue.id, title: issue.title, release: agg.lastRelease, at: now });
+    if (change) {
+      signals.push({ kind: change.signal, projectId: issue.project_id, issueId: issue.id, title: issue.title, release: agg.lastRelease, at: now });
+      await db.insertInto('issue_activity').values(activity(issue.id, issue.project_id, change.signal === 'regressed' ? 'regressed' : 'unignored', { release: agg.lastRelease, previousStatus: issue.status }, now)).execute();
+    }
+  }
+
+  const tagRows = [...aggs.values()].flatMap((a) => [...a.tags.values()].map((t) => ({ issue_id: a.issueId, key: t.key, value: t.value, count: t.count, first_seen: t.first, last_seen: t.last })));
+  for (const chunk of chunkRows(tagRows, 6)) {
+    await db
+      .insertInto('issue_tag_values')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['issue_id', 'key', 'value']).doUpdateSet({
+          count: sql`issue_tag_values.count + excluded.count`,
+          last_seen: sql`CASE WHEN issue_tag_values.last_seen > excluded.last_seen THEN issue_tag_values.last_seen ELSE excluded.last_seen END`,
+        }),
+      )
+      .execute();
+  }
+  const hourRows = [...aggs.values()].flatMap((a) => [...a.hours].map(([hour, count]) => ({ issue_id: a.issueId, hour, count })));
+  for (const chunk of chunkRows(hourRows, 3)) {
+    await db
+      .insertInto('issue_hours')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['issue_id', 'hour']).doUpdateSet({ count: sql`issue_hours.count + excluded.count` }))
+      .execute();
+  }
+  return { accepted, duplicates, signals };
+}
+
+async function upsertReleases(db: Db, items: readonly EventToStore[], now: number): Promise<void> {
+  const latest = new Map<string, { project_id: number; version: string; last_seen: number }>();
+  for (const { projectId, event } of items) {
+    if (event.release === null) continue;
+    const k = `${projectId}:${event.release}`;
+    const prev = latest.get(k);
+    if (!prev || prev.last_seen < event.timestamp) latest.set(k, { project_id: projectId, version: event.release, last_seen: Math.max(event.receivedAt, event.timestamp) });
+  }
+  if (latest.size === 0) return;
+  const rows = [...latest.values()].map((r) => ({ id: newId(now), project_id: r.project_id, version: r.version, created_at: now, last_seen: r.last_seen }));
+  for (const chunk of chunkRows(rows, 5)) {
+    await db
+      .insertInto('releases')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'version']).doUpdateSet({
+          last_seen: sql`CASE WHEN releases.last_seen > excluded.last_seen THEN releases.last_seen ELSE excluded.last_seen END`,
+        }),
+      )
+      .execute();
+  }
+}
+
+/** First-seen times of the releases a regression check compares. */
+async function releaseTimes(db: Db, issues: readonly IssueRow[], aggs: Map<string, IssueAggregate>): Promise<Map<string, number>> {
+  const wanted = new Map<number, Set<string>>();
+  for (const issue of issues) {
+    if (issue.status !== 'resolved' || issue.resolved_in_release === null) continue;
+    const set = wanted.get(issue.project_id) ?? new Set<string>();
+    set.add(issue.resolved_in_release);
+    const release = aggs.get(issue.id)?.lastRelease;
+    if (release) set.add(release);
+    wanted.set(issue.project_id, set);
+  }
+  const order = new Map<string, number>();
+  for (const [projectId, versions] of wanted) {
+    const rows = await db.selectFrom('releases').select(['version', 'created_at']).where('project_id', '=', projectId).where('version', 'in', [...versions]).execute();
+    for (const row of rows) order.set(`${projectId}\u0000${row.version}`, row.created_at);
+  }
+  return order;
+}

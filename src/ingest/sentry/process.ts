@@ -1,0 +1,186 @@
+import { deflateRawSync } from 'node:zlib';
+import { normalizeEvent, type NormalizedEvent } from '../../errors/event.js';
+import { computeGrouping } from '../../errors/grouping.js';
+import { sessionCounts, type SessionCounts } from '../../errors/release-health.js';
+import { scrubEvent } from '../../errors/scrub.js';
+import type { EventToStore } from '../../errors/write.js';
+import { fail, WatchpostError } from '../../lib/errors.js';
+import { newId } from '../../lib/ids.js';
+import { spansFromSpanItem, spansFromTransaction, type SpanBatch } from '../../performance/spans.js';
+import type { SpansToStore } from '../../performance/write.js';
+import type { IngestWork, ProjectIngestSettings } from '../service.js';
+import type { Category, SentryCheckInsTable } from '../types.js';
+import type { Envelope, EnvelopeItem } from './envelope.js';
+import { parseJsonPayload } from './json.js';
+
+export interface ProcessContext {
+  readonly projectId: number;
+  readonly keyId: string;
+  readonly settings: ProjectIngestSettings;
+  readonly clientIp: string | null;
+  readonly receivedAt: number;
+  readonly maxJsonDepth: number;
+}
+
+/** What an envelope turned into, and what was dropped on the way (counted as outcomes). */
+export interface ProcessedEnvelope {
+  readonly work: IngestWork;
+  /** The id Sentry SDKs expect back: the envelope's or the event's. */
+  readonly eventId: string | null;
+  readonly dropped: Array<{ category: Category; outcome: 'invalid' | 'filtered' | 'client_discarded'; count: number }>;
+}
+
+/** The data category an item counts against (X-Sentry-Rate-Limits names). */
+export function categoryOf(type: string): Category | null {
+  switch (type) {
+    case 'event':
+      return 'error';
+    case 'transaction':
+      return 'transaction';
+    case 'span':
+      return 'span';
+    case 'session':
+    case 'sessions':
+      return 'session';
+    case 'check_in':
+      return 'monitor';
+    case 'attachment':
+      return 'attachment';
+    default:
+      return null;
+  }
+}
+
+/** Items that count against rate limits and quotas: errors and transactions (segments). */
+export function countedItems(envelope: Envelope): number {
+  return envelope.items.filter((item) => item.type === 'event' || item.type === 'transaction' || item.type === 'span').length;
+}
+
+const EXTENSION_URL = /^(?:chrome|moz|safari(?:-web)?|ms-browser)-extension:\/\//;
+
+/** Sentry's default inbound filter: errors thrown by browser extensions, not by the app. */
+function fromBrowserExtension(event: NormalizedEvent): boolean {
+  const last = event.exceptions.at(-1);
+  const frame = last?.frames.at(-1);
+  const path = frame?.absPath ?? frame?.filename ?? '';
+  return EXTENSION_URL.test(path);
+}
+
+/** Scrubs, normalises and groups one error event; 'filtered' when an inbound filter drops it. */
+export function processEvent(raw: unknown, ctx: ProcessContext): EventToStore | 'filtered' {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('WP_ERR_INGEST_MALFORMED', 'The event is not a JSON object');
+  const scrubbed = scrubEvent(raw as Record<string, unknown>, ctx.settings.scrub);
+  const event = normalizeEvent(scrubbed, { receivedAt: ctx.receivedAt, clientIp: ctx.settings.scrub.storeClientIp ? ctx.clientIp : null });
+  if (fromBrowserExtension(event)) return 'filtered';
+  const grouping = computeGrouping(event);
+  // Level 1: the body is read rarely; compressing fast matters more than a few percent of size.
+  const data = deflateRawSync(JSON.stringify(event.data), { level: 1 });
+  return { projectId: ctx.projectId, event, grouping, data };
+}
+
+function checkIn(payload: unknown, ctx: ProcessContext, environment: string | null): SentryCheckInsTable {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw fail('WP_ERR_INGEST_MALFORMED', 'The check_in item is not a JSON object');
+  const p = payload as Record<string, unknown>;
+  const slug = typeof p.monitor_slug === 'string' ? p.monitor_slug.slice(0, 128) : '';
+  const status = typeof p.status === 'string' ? p.status : '';
+  if (slug === '' || !['in_progress', 'ok', 'error'].includes(status)) throw fail('WP_ERR_INGEST_MALFORMED', 'The check_in needs monitor_slug and status in_progress|ok|error');
+  return {
+    id: newId(ctx.receivedAt),
+    project_id: ctx.projectId,
+    check_in_id: typeof p.check_in_id === 'string' ? p.check_in_id.slice(0, 64) : '',
+    monitor_slug: slug,
+    status,
+    duration_ms: typeof p.duration === 'number' && Number.isFinite(p.duration) ? p.duration * 1000 : null,
+    environment: typeof p.environment === 'string' ? p.environment.slice(0, 64) : environment,
+    monitor_config: typeof p.monitor_config === 'object' && p.monitor_config !== null ? JSON.stringify(p.monitor_config).slice(0, 4000) : null,
+    received_at: ctx.receivedAt,
+  };
+}
+
+function clientReport(payload: unknown): Array<{ category: Category; count: number }> {
+  if (typeof payload !== 'object' || payload === null) return [];
+  const discarded = (payload as { discarded_events?: unknown }).discarded_events;
+  if (!Array.isArray(discarded)) return [];
+  const out: Array<{ category: Category; count: number }> = [];
+  for (const entry of discarded.slice(0, 100)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { category, quantity } = entry as { category?: unknown; quantity?: unknown };
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) continue;
+    const name = typeof category === 'string' ? (category === 'error' || category === 'default' ? 'error' : categoryOf(category === 'monitor' ? 'check_in' : category)) : null;
+    out.push({ category: name ?? 'default', count: Math.min(Math.floor(quantity), 1_000_000) });
+  }
+  return out;
+}
+
+function mergeSpans(into: SpanBatch | null, batch: SpanBatch): SpanBatch {
+  if (!into) return batch;
+  return { segments: [...into.segments, ...batch.segments], spans: [...into.spans, ...batch.spans], invalid: into.invalid + batch.invalid, dropped: into.dropped + batch.dropped };
+}
+
+/**
+ * Turns a parsed envelope into the work to store. An item that is malformed is counted as invalid
+ * and skipped; the envelope fails (400) only when its one event or transaction is unreadable, so an
+ * SDK learns about a bug instead of believing the event was stored.
+ */
+export function processEnvelope(envelope: Envelope, ctx: ProcessContext): ProcessedEnvelope {
+  const events: EventToStore[] = [];
+  const sessions: SessionCounts[] = [];
+  const checkIns: SentryCheckInsTable[] = [];
+  const dropped: ProcessedEnvelope['dropped'] = [];
+  let spans: SpanBatch | null = null;
+  let size = 0;
+  const header = envelope.header;
+  const traceEnv = typeof header.trace === 'object' && header.trace !== null ? (header.trace as { environment?: unknown }).environment : undefined;
+  let eventId = typeof header.event_id === 'string' ? header.event_id.replace(/-/g, '').toLowerCase() : null;
+
+  const json = (item: EnvelopeItem) => parseJsonPayload(item.payload, `${item.type} item`, ctx.maxJsonDepth);
+  for (const item of envelope.items) {
+    try {
+      switch (item.type) {
+        case 'event': {
+          const processed = processEvent(json(item), ctx);
+          if (processed === 'filtered') dropped.push({ category: 'error', outcome: 'filtered', count: 1 });
+          else {
+            events.push(processed);
+            eventId = processed.event.eventId;
+            size += processed.data.length * 4;
+          }
+          break;
+        }
+        case 'transaction':
+          spans = mergeSpans(spans, spansFromTransaction(json(item), header));
+          size += item.payload.length;
+          break;
+        case 'span':
+          spans = mergeSpans(spans, spansFromSpanItem(json(item), header));
+          size += item.payload.length;
+          break;
+        case 'session':
+        case 'sessions':
+          sessions.push(...sessionCounts(item.type, json(item), ctx.receivedAt));
+          break;
+        case 'check_in':
+          checkIns.push(checkIn(json(item), ctx, typeof traceEnv === 'string' ? traceEnv : null));
+          break;
+        case 'client_report':
+          for (const d of clientReport(json(item))) dropped.push({ category: d.category, outcome: 'client_discarded', count: d.count });
+          break;
+        default:
+          // attachments, logs, profiles, replays, and types we don't know: skipped, never an error.
+          break;
+      }
+    } catch (error) {
+      if (!(error instanceof WatchpostError)) throw error;
+      if (item.type === 'event' || item.type === 'transaction') throw error;
+      dropped.push({ category: categoryOf(item.type) ?? 'default', outcome: 'invalid', count: 1 });
+    }
+  }
+  if (spans && spans.invalid > 0) dropped.push({ category: 'span', outcome: 'invalid', count: spans.invalid });
+  if (spans && spans.dropped > 0) dropped.push({ category: 'span', outcome: 'filtered', count: spans.dropped });
+  const spansToStore: SpansToStore | null = spans && (spans.segments.length > 0 || spans.spans.length > 0) ? { projectId: ctx.projectId, segments: spans.segments, spans: spans.spans } : null;
+  return {
+    work: { projectId: ctx.projectId, keyId: ctx.keyId, events, spans: spansToStore, sessions, checkIns, size: size + 1024 },
+    eventId,
+    dropped,
+  };
+}

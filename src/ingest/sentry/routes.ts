@@ -1,0 +1,139 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { fail, WatchpostError } from '../../lib/errors.js';
+import type { ApiInstance } from '../../server/api-types.js';
+import type { AppContext } from '../../server/context.js';
+import { BatchWriterFullError } from '../batch-writer.js';
+import type { Refusal } from '../limits.js';
+import { resolveSentryAuth } from './auth.js';
+import { readBody } from './body.js';
+import { DEFAULT_ENVELOPE_LIMITS, parseEnvelope, type Envelope } from './envelope.js';
+import { countedItems, processEnvelope, type ProcessContext } from './process.js';
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'x-sentry-auth, content-type, content-encoding, sentry-trace, baggage, authorization',
+  'access-control-expose-headers': 'x-sentry-rate-limits, x-sentry-error, retry-after',
+  'access-control-max-age': '86400',
+};
+
+const params = z.object({ projectId: z.string().max(20) });
+const accepted = z.object({ id: z.string().nullable() });
+
+function rateLimitHeaders(refusal: Refusal): Record<string, string> {
+  // Empty categories = every category: the SDK pauses everything it would send to this DSN.
+  return { 'retry-after': String(refusal.retryAfterSeconds), 'x-sentry-rate-limits': `${refusal.retryAfterSeconds}::${refusal.scope}:${refusal.reason}` };
+}
+
+/**
+ * The Sentry ingest endpoints the official SDKs post to: `/api/{projectId}/envelope/` and the
+ * legacy `/api/{projectId}/store/`. Bodies are read raw (we decompress and size-check them while
+ * streaming), authenticated by the DSN public key, rate-limited, processed and committed before the
+ * 200 goes out.
+ */
+export function sentryIngestRoutes(api: ApiInstance, ctx: AppContext): void {
+  const limits = {
+    ...DEFAULT_ENVELOPE_LIMITS,
+    maxEventBytes: ctx.config.ingest.maxEventBytes,
+  };
+  const bodyLimits = { maxCompressedBytes: ctx.config.ingest.maxBodyBytes, maxDecompressedBytes: ctx.config.ingest.maxDecompressedBytes };
+
+  void api.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+      const encoding = request.headers['content-encoding'];
+      return readBody(payload, Array.isArray(encoding) ? encoding.join(',') : encoding, bodyLimits);
+    });
+    scope.addHook('onRequest', (_request, reply, hookDone) => {
+      void reply.headers(CORS_HEADERS);
+      hookDone();
+    });
+    // Error replies carry the reason in X-Sentry-Error too, which the SDKs log.
+    scope.addHook('onSend', (request, reply, payload, hookDone) => {
+      // The body reader stops decoding on these and drains the rest: close so it can't go on forever.
+      if ([400, 413, 415].includes(reply.statusCode)) void reply.header('connection', 'close');
+      if (reply.statusCode >= 400 && typeof payload === 'string') {
+        try {
+          const parsed = JSON.parse(payload) as { error?: { message?: string } };
+          if (parsed.error?.message) void reply.header('x-sentry-error', parsed.error.message.slice(0, 200).replace(/[^\x20-\x7e]/g, '?'));
+        } catch {
+          // not ours
+        }
+      }
+      hookDone(null, payload);
+    });
+
+    for (const kind of ['envelope', 'store'] as const) {
+      scope.options(`/:projectId/${kind}/`, { config: { auth: 'ingest' }, schema: { hide: true } }, (_request, reply) => reply.code(204).send());
+      scope.post(`/:projectId/${kind}/`, {
+        config: { auth: 'ingest' },
+        schema: {
+          tags: ['ingest'],
+          summary: kind === 'envelope' ? 'Sentry envelope ingest (errors, transactions, spans, sessions, check-ins)' : 'Sentry legacy store endpoint (one event)',
+          description: 'Authenticated by the DSN public key: `X-Sentry-Auth`, `?sentry_key=` or the envelope header `dsn`. Bodies may be gzip, deflate or br encoded.',
+          params,
+          security: [],
+          response: { 200: accepted },
+        },
+        handler: (request, reply) => ingest(ctx, request, reply, kind, limits),
+      });
+    }
+    done();
+  });
+}
+
+async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyReply, kind: 'envelope' | 'store', limits: typeof DEFAULT_ENVELOPE_LIMITS): Promise<{ id: string | null }> {
+  const { ingest: service } = ctx.services;
+  const rawProjectId = (request.params as { projectId: string }).projectId;
+  const projectId = Number(rawProjectId);
+  const body = request.body;
+  if (!Buffer.isBuffer(body) || body.length === 0) throw fail('WP_ERR_INGEST_MALFORMED', 'The request body is empty');
+  const receivedAt = Date.now();
+
+  let envelope: Envelope;
+  if (kind === 'envelope') envelope = parseEnvelope(body, limits);
+  else {
+    if (body.length > limits.maxEventBytes) throw fail('WP_ERR_BODY_TOO_LARGE', `The event is larger than ${limits.maxEventBytes} bytes`);
+    envelope = { header: {}, items: [{ type: 'event', header: { type: 'event' }, payload: body }] };
+  }
+
+  const auth = resolveSentryAuth({ query: request.query as Record<string, unknown>, headers: request.headers, envelopeDsn: envelope.header.dsn });
+  const key = await service.resolveKey(auth.publicKey);
+  if (!key || !/^\d+$/.test(rawProjectId) || key.projectId !== projectId || (auth.dsnProjectId !== undefined && auth.dsnProjectId !== projectId)) {
+    throw fail('WP_ERR_INGEST_AUTH', 'Unknown or revoked DSN key for this project');
+  }
+  const settings = await service.settings(projectId);
+
+  const counted = countedItems(envelope);
+  const refusal = await service.admit(key, settings, counted, receivedAt);
+  if (refusal) {
+    for (const item of envelope.items) {
+      const category = item.type === 'event' ? 'error' : item.type === 'transaction' ? 'transaction' : item.type === 'span' ? 'span' : null;
+      if (category) service.count(projectId, category, refusal.reason === 'usage_exceeded' ? 'quota' : 'rate_limited');
+    }
+    throw fail(refusal.reason === 'usage_exceeded' ? 'WP_ERR_INGEST_QUOTA' : 'WP_ERR_INGEST_RATE_LIMITED', undefined, rateLimitHeaders(refusal));
+  }
+
+  const processContext: ProcessContext = { projectId, keyId: key.keyId, settings, clientIp: request.ip, receivedAt, maxJsonDepth: limits.maxJsonDepth };
+  let processed;
+  try {
+    processed = processEnvelope(envelope, processContext);
+  } catch (error) {
+    if (error instanceof WatchpostError) service.count(projectId, envelope.items.some((i) => i.type === 'transaction') ? 'transaction' : 'error', 'invalid');
+    throw error;
+  }
+  for (const d of processed.dropped) service.count(projectId, d.category, d.outcome, d.count);
+
+  const { work } = processed;
+  if (work.events.length > 0 || work.spans || work.sessions.length > 0 || work.checkIns.length > 0) {
+    try {
+      await service.submit(work);
+    } catch (error) {
+      if (error instanceof BatchWriterFullError) throw fail('WP_ERR_INGEST_OVERLOADED', undefined, { 'retry-after': '5' });
+      throw error;
+    }
+  }
+  void reply.header('cache-control', 'no-store');
+  return { id: processed.eventId };
+}

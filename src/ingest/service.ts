@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { IngestConfig } from '../config/index.js';
+import type { ScrubOptions } from '../errors/scrub.js';
+import { DEFAULT_SCRUB } from '../errors/scrub.js';
+import type { SessionCounts } from '../errors/release-health.js';
+import { writeSessions } from '../errors/release-health.js';
+import { writeEvents, type EventToStore, type IssueSignal } from '../errors/write.js';
+import { writeSpans, type SpansToStore } from '../performance/write.js';
+import type { ProjectsService } from '../projects/service.js';
+import { hourOf } from '../storage/batch.js';
+import type { Dialect } from '../storage/db.js';
+import type { Database } from '../storage/schema.js';
+import { BatchWriter } from './batch-writer.js';
+import { RateLimiter, type Refusal } from './limits.js';
+import type { Category, Outcome, SentryCheckInsTable } from './types.js';
+
+/** Everything one accepted envelope asks to store; written atomically with its batch. */
+export interface IngestWork {
+  readonly projectId: number;
+  readonly keyId: string;
+  readonly events: readonly EventToStore[];
+  readonly spans: SpansToStore | null;
+  readonly sessions: readonly SessionCounts[];
+  readonly checkIns: readonly SentryCheckInsTable[];
+  /** Approximate bytes held in memory until committed (bounds the queue). */
+  readonly size: number;
+}
+
+export interface IngestKeyInfo {
+  readonly projectId: number;
+  readonly keyId: string;
+  readonly rateLimitPerMinute: number | null;
+}
+
+export interface ProjectIngestSettings {
+  readonly scrub: ScrubOptions;
+  readonly quotaPerMinute: number | null;
+  readonly quotaPerMonth: number | null;
+}
+
+interface Cached<T> {
+  readonly value: T;
+  readonly until: number;
+}
+
+const KEY_TTL_MS = 10_000;
+const SETTINGS_TTL_MS = 5_000;
+const OUTCOME_FLUSH_MS = 5_000;
+
+/**
+ * The part of ingest every wire format shares: ingest-key lookup (cached), per-project settings,
+ * rate limits and quotas, outcome accounting and the group-commit writer. Signals about issues
+ * (new, regressed) are emitted on `signals` after their batch commits.
+ */
+export class IngestService {
+  readonly signals = new EventEmitter<{ issue: [IssueSignal] }>();
+  private readonly keys = new Map<string, Cached<IngestKeyInfo | null>>();
+  private readonly settingsCache = new Map<number, Cached<ProjectIngestSettings>>();
+  private readonly outcomes = new Map<string, { project_id: number; hour: number; category: Category; outcome: Outcome; count: number }>();
+  private readonly keysUsed = new Map<string, number>();
+  private readonly limiter: RateLimiter;
+  private readonly writer: BatchWriter<IngestWork>;
+  private readonly outcomeTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+    private readonly projects: ProjectsService,
+    private readonly config: IngestConfig,
+    private readonly log: Logger,
+  ) {
+    this.limiter = new RateLimiter((projectId, since) => this.acceptedSince(projectId, since));
+    this.writer = new BatchWriter<IngestWork>({
+      write: (items) => this.writeBatch(items),
+      maxBatch: 256,
+      maxDelayMs: 4,
+      maxPending: config.queueSize,
+      weigh: (work) => work.size,
+      maxPendingWeight: config.queueBytes,
+    });
+    this.outcomeTimer = setInterval(() => {
+      if (this.outcomes.size > 0 && this.writer.pending === 0) {
+        this.writeOutcomesNow().catch((error: unknown) => this.log.warn({ err: error }, 'could not write ingest outcomes'));
+      }
+    }, OUTCOME_FLUSH_MS);
+    this.outcomeTimer.unref();
+  }
+
+  /** The project and limits for a DSN public key, or null when unknown or revoked. */
+  async resolveKey(publicKey: string): Promise<IngestKeyInfo | null> {
+    const now = Date.now();
+    const hit = this.keys.get(publicKey);
+    if (hit && hit.until > now) return hit.value;
+    const found = await this.projects.resolveIngestKey(publicKey);
+    const value = found ? { projectId: found.projectId, keyId: found.keyId, rateLimitPerMinute: found.rateLimitPerMinute } : null;
+    if (this.keys.size > 10_000) this.keys.clear();
+    // A rotated key stops at its revocation time, not up to a cache period later.
+    const until = Math.min(now + (value ? KEY_TTL_MS : 2_000), found?.revokedAt ?? Infinity);
+    this.keys.set(publicKey, { value, until });
+    return value;
+  }
+
+  async settings(projectId: number): Promise<ProjectIngestSettings> {
+    const now = Date.now();
+    const hit = this.settingsCache.get(projectId);
+    if (hit && hit.until > now) return hit.value;
+    const row = await this.db.selectFrom('project_settings').selectAll().where('project_id', '=', projectId).executeTakeFirst();
+    const list = (json: string | undefined): string[] => {
+      try {
+        const parsed: unknown = JSON.parse(json ?? '[]');
+        return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
+      } catch {
+        return [];
+      }
+    };
+    const value: ProjectIngestSettings = row
+      ? {
+          scrub: { enabled: row.scrub_enabled === 1, extraKeys: list(row.scrub_extra_keys), safeKeys: list(row.scrub_safe_keys), storeClientIp: row.store_client_ip === 1 },
+          quotaPerMinute: row.quota_per_minute,
+          quotaPerMonth: row.quota_per_month,
+        }
+      : { scrub: DEFAULT_SCRUB, quotaPerMinute: null, quotaPerMonth: null };
+    this.settingsCache.set(projectId, { value, until: now + SETTINGS_TTL_MS });
+    return value;
+  }
+
+  /** Forget a cached key (revoked or changed on this node). */
+  forgetKeys(): void {
+    this.keys.clear();
+  }
+
+  /** Forget cached settings (after the settings API changed them on this node). */
+  invalidateSettings(projectId: number): void {
+    this.settingsCache.delete(projectId);
+  }
+
+  /**
+   * Admits `events` rate-limited items (errors and transactions) for a key, or says for how long
+   * the sender must back off and why.
+   */
+  async admit(key: IngestKeyInfo, settings: ProjectIngestSettings, events: number, now = Date.now()): Promise<Refusal | null> {
+    return this.limiter.admit(
+      {
+        keyId: key.keyId,
+        projectId: key.projectId,
+        keyPerMinute: key.rateLimitPerMinute ?? (this.config.keyRateLimitPerMinute > 0 ? this.config.keyRateLimitPerMinute : null),
+        projectPerMinute: settings.quotaPerMinute,
+        projectPerMonth: settings.quotaPerMonth,
+      },
+      events,
+      now,
+    );
+  }
+
+  /** True when the queue cannot take another envelope of `size` bytes (answer 503). */
+  overloaded(size: number): boolean {
+    return this.writer.wouldOverflow(1, size);
+  }
+
+  /** Stores the work; resolves after it is committed. Throws BatchWriterFullError when overloaded. */
+  submit(work: IngestWork): Promise<void> {
+    this.keysUsed.set(work.keyId, Date.now());
+    return this.writer.submit([work]);
+  }
+
+  /** Counts items that were not stored (rate limited, invalid, dropped by the client, …). */
+  count(projectId: number, category: Category, outcome: Outcome, n = 1, now = Date.now()): void {
+    if (n <= 0) return;
+    const hour = hourOf(now);
+    const k = `${projectId}\u0000${hour}\u0000${category}\u0000${outcome}`;
+    const row = this.outcomes.get(k);
+    if (row) row.count += n;
+    else this.outcomes.set(k, { project_id: projectId, hour, category, outcome, count: n });
+  }
+
+  private async acceptedSince(projectId: number, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('ingest_outcomes')
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('count'), eb.lit(0)).as('n'))
+      .where('project_id', '=', projectId)
+      .where('hour', '>=', hourOf(since))
+      .where('outcome', '=', 'accepted')
+      .where('category', 'in', ['error', 'transaction'])
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  private async writeBatch(batch: IngestWork[]): Promise<void> {
+    const now = Date.now();
+    const result = await this.db.transaction().execute(async (trx) => {
+      // A project deleted while its data was queued: drop the data rather than fail the batch.
+      const live = await this.liveProjects(trx, batch.map((w) => w.projectId));
+      const items = batch.filter((w) => live.has(w.projectId));
+      const events = await writeEvents(trx, items.flatMap((w) => w.events), now);
+      const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
+      const perf = await writeSpans(trx, this.dialect, spans);
+      await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
+      const checkIns = items.flatMap((w) => w.checkIns);
+      if (checkIns.length > 0) await trx.insertInto('sentry_check_ins').values(checkIns).execute();
+
+      for (const [projectId, n] of events.accepted) this.count(projectId, 'error', 'accepted', n, now);
+      for (const [projectId, n] of events.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
+      for (const [projectId, n] of perf.segments) this.count(projectId, 'transaction', 'accepted', n, now);
+      for (const [projectId, n] of perf.spans) this.count(projectId, 'span', 'accepted', n, now);
+      for (const w of items) {
+        const sessions = w.sessions.reduce((a, c) => a + c.total, 0);
+        this.count(w.projectId, 'session', 'accepted', sessions, now);
+        this.count(w.projectId, 'monitor', 'accepted', w.checkIns.length, now);
+      }
+      await this.writeOutcomes(trx);
+      await this.touchKeys(trx, now);
+      return events;
+    });
+    for (const signal of result.signals) this.signals.emit('issue', signal);
+  }
+
+  private async liveProjects(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Set();
+    const rows = await db.selectFrom('projects').select('id').where('id', 'in', unique).execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Moves the in-memory outcome counters into the database (inside the caller's transaction). */
+  private async writeOutcomes(db: Kysely<Database>): Promise<void> {
+    if (this.outcomes.size === 0) return;
+    const all = [...this.outcomes.values()];
+    this.outcomes.clear();
+    const live = await this.liveProjects(db, all.map((r) => r.project_id));
+    const rows = all.filter((r) => live.has(r.project_id));
+    if (rows.length === 0) return;
+    try {
+      await db
+        .insertInto('ingest_outcomes')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['project_id', 'hour', 'category', 'outcome']).doUpdateSet({ count: sql`ingest_outcomes.count + excluded.count` }))
+        .execute();
+    } catch (error) {
+      // Put them back so a failed batch doesn't lose the counts.
+      for (const row of rows) this.count(row.project_id, row.category, row.outcome, row.count, row.hour);
+      throw error;
+    }
+  }
+
+  private async writeOutcomesNow(): Promise<void> {
+    await this.db.transaction().execute((trx) => this.writeOutcomes(trx));
+  }
+
+  /** Records keys' last use, at most once a minute per key. */
+  private async touchKeys(db: Kysely<Database>, now: number): Promise<void> {
+    const due = [...this.keysUsed].filter(([, at]) => at > 0).map(([id]) => id);
+    if (due.length === 0) return;
+    for (const id of due) this.keysUsed.set(id, 0);
+    await db.updateTable('ingest_keys').set({ last_used_at: now }).where('id', 'in', due).where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)])).execute();
+  }
+
+  /** Outcome counts per category since `since` (pending counters are written first). */
+  async outcomeTotals(projectId: number, since: number): Promise<Array<{ category: Category; outcome: Outcome; count: number }>> {
+    if (this.outcomes.size > 0) await this.writeOutcomesNow();
+    const rows = await this.db
+      .selectFrom('ingest_outcomes')
+      .select(['category', 'outcome', (eb) => eb.fn.sum<number>('count').as('count')])
+      .where('project_id', '=', projectId)
+      .where('hour', '>=', hourOf(since))
+      .groupBy(['category', 'outcome'])
+      .execute();
+    return rows.map((r) => ({ category: r.category, outcome: r.outcome, count: Number(r.count) }));
+  }
+
+  /** Hourly outcome counts since `since`, for the ingest chart. */
+  async outcomeSeries(projectId: number, since: number): Promise<Array<{ hour: number; category: Category; outcome: Outcome; count: number }>> {
+    if (this.outcomes.size > 0) await this.writeOutcomesNow();
+    return this.db.selectFrom('ingest_outcomes').select(['hour', 'category', 'outcome', 'count']).where('project_id', '=', projectId).where('hour', '>=', hourOf(since)).orderBy('hour').execute();
+  }
+
+  /** Commits everything accepted, then stops. */
+  async close(): Promise<void> {
+    clearInterval(this.outcomeTimer);
+    await this.writer.close();
+    if (this.outcomes.size > 0) await this.writeOutcomesNow().catch(() => undefined);
+  }
+}
