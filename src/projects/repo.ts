@@ -59,6 +59,11 @@ export async function setKeyRevokedAt(db: Db, keyId: string, revokedAt: number):
   await db.updateTable('ingest_keys').set({ revoked_at: revokedAt }).where('id', '=', keyId).execute();
 }
 
+export async function updateKey(db: Db, keyId: string, patch: { label?: string; rate_limit_per_minute?: number | null }): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
+  await db.updateTable('ingest_keys').set(patch).where('id', '=', keyId).execute();
+}
+
 export async function setKeyLabel(db: Db, keyId: string, label: string): Promise<void> {
   await db.updateTable('ingest_keys').set({ label }).where('id', '=', keyId).execute();
 }

@@ -23,6 +23,7 @@ const keySchema = z.object({
   revokedAt: z.number().nullable(),
   lastUsedAt: z.number().nullable(),
   active: z.boolean(),
+  rateLimitPerMinute: z.number().nullable(),
 });
 const projectParams = z.object({ projectId: projectIdParam });
 const keyParams = projectParams.extend({ keyId: z.string().max(64) });
@@ -107,6 +108,22 @@ export function projectRoutes(app: ApiInstance, ctx: AppContext): void {
     handler: async (request, reply) => {
       const { principal, project } = await requireProject(ctx, request, request.params.projectId, 'project:keys');
       return reply.code(201).send(await projects.createKey(project, request.body.label, actorOf(principal, request.ip)));
+    },
+  });
+
+  app.patch('/projects/:projectId/keys/:keyId', {
+    schema: {
+      tags: ['projects'],
+      summary: "Rename a key or set its rate limit (events per minute; null = the server's default)",
+      params: keyParams,
+      body: z.object({ label: z.string().min(1).max(100).optional(), rateLimitPerMinute: z.number().int().min(1).max(10_000_000).nullable().optional() }).strict(),
+      response: { 200: keySchema },
+    },
+    handler: async (request) => {
+      const { principal, project } = await requireProject(ctx, request, request.params.projectId, 'project:keys');
+      const key = await projects.updateKey(project, request.params.keyId, request.body, actorOf(principal, request.ip));
+      ctx.services.ingest.forgetKeys();
+      return key;
     },
   });
 

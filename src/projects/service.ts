@@ -43,6 +43,7 @@ export class ProjectsService {
       revokedAt: row.revoked_at,
       lastUsedAt: row.last_used_at,
       active: keyIsActive(row, now),
+      rateLimitPerMinute: row.rate_limit_per_minute,
     };
   }
 
@@ -138,6 +139,18 @@ export class ProjectsService {
     const row = await this.insertKey(project.id, label.trim() || 'Key', Date.now());
     await this.audit.record({ orgId: project.orgId, actor, action: 'key.created', target: { type: 'ingest_key', id: row.id }, details: { projectId: project.id, label: row.label } });
     return this.toKey(row);
+  }
+
+  /** Renames a key or changes its per-minute rate limit. */
+  async updateKey(project: Project, keyId: string, patch: { label?: string | undefined; rateLimitPerMinute?: number | null | undefined }, actor: AuditActor): Promise<IngestKey> {
+    const row = await repo.findKey(this.db, project.id, keyId);
+    if (!row) throw fail('WP_ERR_NOT_FOUND', 'No such key');
+    const label = patch.label?.trim();
+    if (label === '') throw fail('WP_ERR_VALIDATION', 'label: must not be empty');
+    await repo.updateKey(this.db, keyId, { ...(label !== undefined ? { label } : {}), ...(patch.rateLimitPerMinute !== undefined ? { rate_limit_per_minute: patch.rateLimitPerMinute } : {}) });
+    await this.audit.record({ orgId: project.orgId, actor, action: 'key.updated', target: { type: 'ingest_key', id: keyId }, details: { projectId: project.id, ...patch } });
+    const updated = await repo.findKey(this.db, project.id, keyId);
+    return this.toKey(updated ?? row);
   }
 
   async revokeKey(project: Project, keyId: string, actor: AuditActor): Promise<void> {

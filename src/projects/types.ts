@@ -52,4 +52,5 @@ export interface IngestKey {
   revokedAt: number | null;
   lastUsedAt: number | null;
   active: boolean;
+  rateLimitPerMinute: number | null;
 }

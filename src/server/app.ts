@@ -10,6 +10,7 @@ import { accountRoutes } from '../accounts/routes.js';
 import { auditRoutes } from '../audit/routes.js';
 import { issueRoutes } from '../errors/routes.js';
 import { sentryIngestRoutes } from '../ingest/sentry/routes.js';
+import { ingestSettingsRoutes } from '../ingest/settings-routes.js';
 import { jobRoutes } from '../jobs/routes.js';
 import { performanceRoutes } from '../performance/routes.js';
 import { newId } from '../lib/ids.js';
@@ -63,6 +64,7 @@ function apiRoutes(api: ApiInstance, ctx: AppContext): void {
   sentryIngestRoutes(api, ctx);
   issueRoutes(api, ctx);
   performanceRoutes(api, ctx);
+  ingestSettingsRoutes(api, ctx);
 }
 
 function securityHeaders(ctx: AppContext) {

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/service.js';
 import type { Config } from '../config/index.js';
 import { IssuesService } from '../errors/service.js';
 import { IngestService } from '../ingest/service.js';
+import { IngestSettingsService } from '../ingest/settings.js';
 import { PerformanceService } from '../performance/service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { SecretBox, TokenHasher } from '../lib/crypto.js';
@@ -22,6 +23,7 @@ export interface Services {
   readonly tokens: TokensService;
   readonly projects: ProjectsService;
   readonly ingest: IngestService;
+  readonly ingestSettings: IngestSettingsService;
   readonly issues: IssuesService;
   readonly performance: PerformanceService;
 }
@@ -62,6 +64,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   });
   const orgs = new OrgsService(db, audit, accounts, hasher, storage.dialect);
   const projects = new ProjectsService(db, audit, config.publicUrl);
+  const ingest = new IngestService(db, storage.dialect, projects, config.ingest, log);
   const services: Services = {
     audit,
     accounts,
@@ -69,7 +72,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     orgs,
     tokens: new TokensService(db, audit, hasher, accounts),
     projects,
-    ingest: new IngestService(db, storage.dialect, projects, config.ingest, log),
+    ingest,
+    ingestSettings: new IngestSettingsService(db, audit, (projectId) => ingest.invalidateSettings(projectId)),
     issues: new IssuesService(db),
     performance: new PerformanceService(db),
   };
