@@ -42,6 +42,8 @@ export interface Config {
   readonly login: { readonly maxFailures: number; readonly lockoutMs: number };
   readonly apiBodyLimitBytes: number;
   readonly ingest: IngestConfig;
+  /** How long raw data is kept (docs/configuration.md). */
+  readonly retention: { readonly eventDays: number };
   readonly metricsToken: string | null;
   readonly jobsEnabled: boolean;
   readonly nodeName: string;
@@ -201,6 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlMs: v.WATCHPOST_SESSION_TTL_HOURS * 3_600_000,
     login: { maxFailures: v.WATCHPOST_LOGIN_MAX_FAILURES, lockoutMs: v.WATCHPOST_LOGIN_LOCKOUT_MINUTES * 60_000 },
     apiBodyLimitBytes: v.WATCHPOST_API_BODY_LIMIT_BYTES,
+    retention: { eventDays: v.WATCHPOST_RETENTION_EVENT_DAYS },
     ingest: {
       maxBodyBytes: v.WATCHPOST_INGEST_MAX_BODY_MB * MIB,
       maxDecompressedBytes: v.WATCHPOST_INGEST_MAX_DECOMPRESSED_MB * MIB,

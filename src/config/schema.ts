@@ -68,6 +68,7 @@ export const envSchema = z.object({
   WATCHPOST_INGEST_KEY_RATE_LIMIT: z.coerce.number({ error: 'must be a whole number (0 = no limit)' }).int().min(0).default(0),
   WATCHPOST_INGEST_QUEUE_SIZE: positiveInt('a positive whole number of envelopes').default(5000),
   WATCHPOST_INGEST_QUEUE_MB: positiveInt('a positive whole number of MiB').default(128),
+  WATCHPOST_RETENTION_EVENT_DAYS: positiveInt('a positive whole number of days').default(90),
   WATCHPOST_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WATCHPOST_JOBS: booleanFlag.default(true),
   WATCHPOST_NODE_NAME: z.string().min(1).max(100).optional(),

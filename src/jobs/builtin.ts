@@ -1,4 +1,6 @@
+import { errorRetentionRules } from '../errors/retention.js';
 import type { AppContext } from '../server/context.js';
+import { applyRetention } from '../storage/retention.js';
 
 const RUN_HISTORY_MS = 30 * 86_400_000;
 
@@ -15,5 +17,12 @@ export function registerBuiltinJobs(ctx: AppContext): void {
     description: 'Deletes job run records older than 30 days',
     cron: '17 3 * * *',
     handler: async () => ({ deleted: await ctx.jobs.pruneRuns(RUN_HISTORY_MS) }),
+  });
+  ctx.jobs.register({
+    name: 'retention.errors',
+    description: `Deletes events and issues older than ${ctx.config.retention.eventDays} days and expired performance rollups`,
+    everyMs: 3_600_000,
+    leaseMs: 10 * 60_000,
+    handler: ({ signal }) => applyRetention(ctx.storage.db, errorRetentionRules(ctx.config.retention.eventDays), Date.now(), signal),
   });
 }
