@@ -174,7 +174,7 @@ export interface Issue {
   level: string;
   platform: string;
   status: IssueStatus;
-  substatus: IssueSubstatus | string;
+  substatus: IssueSubstatus;
   count: number;
   userCount: number;
   firstSeen: number;
@@ -238,7 +238,7 @@ export type IssueActivityKind = 'first_seen' | 'regressed' | 'unignored' | 'stat
 
 export interface IssueActivity {
   id: string;
-  kind: IssueActivityKind | string;
+  kind: IssueActivityKind;
   data: unknown;
   createdAt: number;
   user: { id: string; name: string; email: string } | null;
@@ -303,7 +303,7 @@ export interface EndpointDetail {
 export type VitalName = 'lcp' | 'fcp' | 'cls' | 'ttfb' | 'inp';
 
 export interface VitalStats {
-  vital: VitalName | string;
+  vital: VitalName;
   count: number;
   good: number;
   meh: number;
@@ -330,6 +330,6 @@ export type IngestOutcome = 'accepted' | 'rate_limited' | 'quota' | 'filtered' |
 export type IngestStatsPeriod = '24h' | '7d' | '30d';
 
 export interface IngestStats {
-  totals: { category: string; outcome: IngestOutcome | string; count: number }[];
-  series: { hour: number; category: string; outcome: IngestOutcome | string; count: number }[];
+  totals: { category: string; outcome: IngestOutcome; count: number }[];
+  series: { hour: number; category: string; outcome: IngestOutcome; count: number }[];
 }

@@ -18,6 +18,10 @@ const InvitePage = lazyPage(() => import('./pages/invite-page'), 'InvitePage');
 const HomePage = lazyPage(() => import('./pages/home-page'), 'HomePage');
 const ProjectsPage = lazyPage(() => import('./pages/projects-page'), 'ProjectsPage');
 const ProjectSettingsPage = lazyPage(() => import('./pages/project-settings-page'), 'ProjectSettingsPage');
+const IssuesPage = lazyPage(() => import('./pages/issues-page'), 'IssuesPage');
+const IssuePage = lazyPage(() => import('./pages/issue-page'), 'IssuePage');
+const PerformancePage = lazyPage(() => import('./pages/performance-page'), 'PerformancePage');
+const ReleasesPage = lazyPage(() => import('./pages/releases-page'), 'ReleasesPage');
 const MembersPage = lazyPage(() => import('./pages/members-page'), 'MembersPage');
 const TokensPage = lazyPage(() => import('./pages/tokens-page'), 'TokensPage');
 const AuditPage = lazyPage(() => import('./pages/audit-page'), 'AuditPage');
@@ -39,7 +43,7 @@ function useLoginRedirect(): void {
   }, [navigate]);
 }
 
-const LOGGED_IN_PAGES = [HomePage, ProjectsPage, ProjectSettingsPage, MembersPage, TokensPage, AuditPage, OrgSettingsPage, JobsPage, InstanceAuditPage, AccountPage];
+const LOGGED_IN_PAGES = [HomePage, ProjectsPage, ProjectSettingsPage, IssuesPage, IssuePage, PerformancePage, ReleasesPage, MembersPage, TokensPage, AuditPage, OrgSettingsPage, JobsPage, InstanceAuditPage, AccountPage];
 
 function LoggedInApp() {
   const [location] = useLocation();
@@ -53,6 +57,10 @@ function LoggedInApp() {
               <Route path="/" component={HomePage} />
               <Route path="/orgs/:orgSlug/projects">{() => <WithOrg page={ProjectsPage} />}</Route>
               <Route path="/orgs/:orgSlug/projects/:projectId/settings">{() => <WithOrg page={ProjectSettingsPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/issues">{() => <WithOrg page={IssuesPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/issues/:issueId">{() => <WithOrg page={IssuePage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/performance">{() => <WithOrg page={PerformancePage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/releases">{() => <WithOrg page={ReleasesPage} />}</Route>
               <Route path="/orgs/:orgSlug/projects/:projectId">
                 {(params) => <Redirect to={`/orgs/${params.orgSlug}/projects/${params.projectId}/settings`} replace />}
               </Route>

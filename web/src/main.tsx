@@ -10,6 +10,9 @@ import './styles/overlays.css';
 import './styles/forms.css';
 import './styles/tables.css';
 import './styles/pages.css';
+import './styles/charts.css';
+import './styles/issues.css';
+import './styles/performance.css';
 
 applyTheme(storedTheme());
 watchSystemTheme(storedTheme);

@@ -101,3 +101,16 @@ export function formatClockPrecise(ms: number): string {
 export function formatDayMonth(ms: number): string {
   return dayMonth.format(ms);
 }
+
+/** Requests per minute: "0.25/min", "4.2/min", "1.3K/min". */
+export function formatThroughput(perMinute: number): string {
+  if (perMinute < 10) return `${perMinute.toFixed(perMinute < 1 ? 2 : 1)}/min`;
+  return `${formatCompact(Math.round(perMinute))}/min`;
+}
+
+/** Round latencies for axis labels and thresholds: "0", "250 ms", "1 s", "2.5 s". */
+export function formatMsShort(ms: number): string {
+  if (ms === 0) return '0';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${Number((ms / 1000).toFixed(2))} s`;
+}

@@ -97,7 +97,7 @@ function Issues({ org, project }: { org: OrgWithRole; project: Project }) {
           />
         )}
         {list && items.length > 0 && (
-          <div className={`card ${stale ? 'is-stale' : ''}`} aria-busy={stale || undefined}>
+          <div className={`card issues-card ${stale ? 'is-stale' : ''}`} aria-busy={stale || undefined}>
             {canTriage && <BulkActions projectId={project.id} selected={[...selected]} status={filters.status} onDone={afterBulk} />}
             <IssuesTable
               issues={items}

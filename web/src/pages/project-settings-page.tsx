@@ -6,9 +6,11 @@ import { ConfirmDialog } from '../components/confirm-dialog';
 import { LoadError, Loading } from '../components/loading';
 import { PageHeader } from '../components/page-header';
 import { ClientKeys } from '../components/projects/client-keys';
+import { IngestStatsPanel } from '../components/projects/ingest-stats';
 import { ProjectGeneralForm } from '../components/projects/project-general-form';
 import { SetupSnippets } from '../components/projects/setup-snippets';
 import { Section } from '../components/section';
+import { useRememberProject } from '../components/with-project';
 import { invalidate, useApi } from '../hooks/use-api';
 import { useDocumentTitle } from '../hooks/use-document-title';
 import { useSession } from '../hooks/use-session';
@@ -26,6 +28,7 @@ export function ProjectSettingsPage({ org }: { org: OrgWithRole }) {
   const project = useApi(valid ? `/projects/${projectId}` : null, (signal) => api.project(projectId, signal));
   const keys = useApi(valid ? `/projects/${projectId}/keys` : null, (signal) => api.keys(projectId, signal));
   useDocumentTitle(project.data?.name, org.name);
+  useRememberProject(org.id, project.data?.orgId === org.id ? project.data.id : null);
 
   const canManage = roleAtLeast(org.role, NEEDS.projectManage);
   const missing = !valid || (project.error instanceof ApiError && (project.error.status === 404 || project.error.status === 403));
@@ -59,6 +62,7 @@ export function ProjectSettingsPage({ org }: { org: OrgWithRole }) {
         {keys.loading && <Loading label="Loading keys…" />}
         {keys.data && <ClientKeys projectId={current.id} keys={keys.data.items} canManage={canManage} onChanged={() => void keys.reload()} />}
         {keys.data && <SetupSnippets project={current} keys={keys.data.items} />}
+        <IngestStatsPanel projectId={current.id} />
         <ProjectGeneralForm key={current.updatedAt} project={current} canEdit={canManage} onSaved={(updated) => project.mutate(() => updated)} />
         {canManage && (
           <Section title="Danger zone" tone="danger" description="Deleting a project removes its keys and all the data it received. This cannot be undone.">

@@ -6,6 +6,8 @@ interface CommonProps {
   /** Bucket start times (epoch ms), oldest first; every series has one value per bucket. */
   times: number[];
   formatValue: (value: number) => string;
+  /** Value-axis labels, when they read better shorter than `formatValue` ("1 s" rather than "1.00 s"). */
+  formatTick?: (value: number) => string;
   formatTime: (ms: number) => string;
   /** Describes the chart for screen readers. */
   label: string;
@@ -109,7 +111,7 @@ function useHoverIndex(count: number, indexAt: (px: number) => number) {
 }
 
 /** Lines over time, e.g. latency percentiles; nulls (no data in a bucket) break the line. */
-export function LineChart({ times, series, formatValue, formatTime, label, height = 220 }: CommonProps & { series: ChartSeries[] }) {
+export function LineChart({ times, series, formatValue, formatTick, formatTime, label, height = 220 }: CommonProps & { series: ChartSeries[] }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const maxValue = Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null)));
   const box = layout(width, height, maxValue);
@@ -134,13 +136,13 @@ export function LineChart({ times, series, formatValue, formatTime, label, heigh
   return (
     <div className="chart" ref={ref}>
       <svg width={width} height={height} role="img" aria-label={label} onPointerMove={onPointerMove} onPointerLeave={onPointerLeave}>
-        <Axes box={box} times={times} x={x} formatValue={formatValue} formatTime={formatTime} />
+        <Axes box={box} times={times} x={x} formatValue={formatTick ?? formatValue} formatTime={formatTime} />
         {series.map((s) => (
           <g key={s.key} className={`chart-tone-${s.tone}`}>
             <path d={path(s.values)} className="chart-line" />
             {/* Lone points (a bucket between gaps) would not show as a line. */}
             {s.values.map((value, index) =>
-              value !== null && (s.values[index - 1] ?? null) === null && (s.values[index + 1] ?? null) === null ? <circle key={index} cx={x(index)} cy={box.y(value)} r={2.5} fill="currentColor" /> : null,
+              value !== null && (s.values[index - 1] ?? null) === null && (s.values[index + 1] ?? null) === null ? <circle key={index} cx={x(index)} cy={box.y(value)} r={2.5} className="chart-fill" /> : null,
             )}
           </g>
         ))}
@@ -168,7 +170,7 @@ export function LineChart({ times, series, formatValue, formatTime, label, heigh
 }
 
 /** Bars per bucket, stacked bottom-up in the order of `series` (e.g. accepted, then dropped). */
-export function StackedBarChart({ times, series, formatValue, formatTime, label, height = 180, showTotal = true }: CommonProps & { series: ChartSeries<number>[]; showTotal?: boolean }) {
+export function StackedBarChart({ times, series, formatValue, formatTick, formatTime, label, height = 180, showTotal = true }: CommonProps & { series: ChartSeries<number>[]; showTotal?: boolean }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const totals = times.map((_, index) => series.reduce((sum, s) => sum + (s.values[index] ?? 0), 0));
   const box = layout(width, height, Math.max(0, ...totals), true);
@@ -180,7 +182,7 @@ export function StackedBarChart({ times, series, formatValue, formatTime, label,
   return (
     <div className="chart" ref={ref}>
       <svg width={width} height={height} role="img" aria-label={label} onPointerMove={onPointerMove} onPointerLeave={onPointerLeave}>
-        <Axes box={box} times={times} x={x} formatValue={formatValue} formatTime={formatTime} />
+        <Axes box={box} times={times} x={x} formatValue={formatTick ?? formatValue} formatTime={formatTime} />
         {hover !== null && <rect x={x(hover) - slot / 2} y={PADDING.top} width={slot} height={box.plotHeight} className="chart-hover-band" aria-hidden="true" />}
         {times.map((time, index) => {
           let base = 0;
@@ -192,7 +194,7 @@ export function StackedBarChart({ times, series, formatValue, formatTime, label,
                 const top = box.y(base + value);
                 const bottom = box.y(base);
                 base += value;
-                return <rect key={s.key} x={x(index) - barWidth / 2} y={top} width={barWidth} height={Math.max(1, bottom - top)} className={`chart-tone-${s.tone}`} fill="currentColor" />;
+                return <rect key={s.key} x={x(index) - barWidth / 2} y={top} width={barWidth} height={Math.max(1, bottom - top)} className={`chart-fill chart-tone-${s.tone}`} />;
               })}
             </g>
           );

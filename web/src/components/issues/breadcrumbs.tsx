@@ -13,7 +13,8 @@ function summary(crumb: Breadcrumb): string {
   // HTTP breadcrumbs carry the request in data: "GET https://… [500]".
   const method = typeof data['method'] === 'string' ? data['method'] : null;
   const url = typeof data['url'] === 'string' ? data['url'] : null;
-  if (url) return [method, url, data['status_code'] !== undefined ? `[${String(data['status_code'])}]` : null].filter(Boolean).join(' ');
+  const status = data['status_code'];
+  if (url) return [method, url, typeof status === 'number' || typeof status === 'string' ? `[${status}]` : null].filter(Boolean).join(' ');
   return JSON.stringify(data);
 }
 
@@ -42,7 +43,7 @@ export function Breadcrumbs({ crumbs }: { crumbs: Breadcrumb[] }) {
                 {text || <span className="text-subtle">—</span>}
                 {crumb.message && crumb.data && <span className="breadcrumb-data mono">{JSON.stringify(crumb.data)}</span>}
               </span>
-              {crumb.level && crumb.level !== 'info' && <span className="breadcrumb-level">{crumb.level}</span>}
+              <span className="breadcrumb-level">{crumb.level && crumb.level !== 'info' ? crumb.level : ''}</span>
               <span className="breadcrumb-time mono" title={crumb.timestamp !== null ? formatDateTime(crumb.timestamp) : undefined}>
                 {crumb.timestamp !== null ? formatClockPrecise(crumb.timestamp) : ''}
               </span>
