@@ -11,7 +11,7 @@ const CRUMB_LEVELS = new Set(['fatal', 'error', 'warning', 'info', 'debug', 'log
 
 /** A Sentry processing error recorded in the stored event's `errors` list, as Sentry shows them. */
 export interface EventError {
-  type: 'invalid_data' | 'future_timestamp' | 'value_too_long';
+  type: 'invalid_data' | 'future_timestamp' | 'past_timestamp' | 'value_too_long';
   name: string;
   value?: unknown;
 }

@@ -69,6 +69,8 @@ const MAX_THREADS = 50;
 const EXCEPTION_VALUE_CHARS = 8192;
 /** Sentry accepts events up to an hour ahead of the server's clock (clock drift); later ones get receivedAt. */
 const MAX_FUTURE_MS = 60 * 60 * 1000;
+/** Relay's max_secs_in_past: 30 days. */
+const MAX_PAST_MS = 30 * 86_400_000;
 const LEVELS: Record<string, Level> = {
   fatal: 'fatal', critical: 'fatal', error: 'error', warning: 'warning', warn: 'warning', info: 'info', log: 'info', debug: 'debug',
 };
@@ -205,6 +207,10 @@ export function normalizeEvent(input: unknown, options: NormalizeOptions): Norma
     timestamp = receivedAt;
   } else if (timestamp > receivedAt + MAX_FUTURE_MS) {
     errors.push({ type: 'future_timestamp', name: 'timestamp', value: toRfc3339(timestamp) });
+    timestamp = receivedAt;
+  } else if (timestamp < receivedAt - MAX_PAST_MS) {
+    // Like Relay: a device clock far behind must not date an issue so old that retention deletes it.
+    errors.push({ type: 'past_timestamp', name: 'timestamp', value: toRfc3339(timestamp) });
     timestamp = receivedAt;
   }
 

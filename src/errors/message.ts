@@ -25,18 +25,30 @@ function paramText(value: unknown): string {
  * Placeholders without a parameter are left as they are.
  */
 export function substituteParams(template: string, params: unknown[] | Record<string, unknown>): string {
+  // The result is cut to MESSAGE_CHARS anyway: parameters stop contributing once that much has been
+  // produced, so "{0}" × 2,000 with a 200 KB parameter costs kilobytes, not half a gigabyte.
+  let budget = MESSAGE_CHARS;
+  const texts = new Map<unknown, string>();
+  const take = (value: unknown): string => {
+    if (budget <= 0) return '';
+    let text = texts.get(value);
+    if (text === undefined) texts.set(value, (text = paramText(value).slice(0, MESSAGE_CHARS)));
+    const piece = text.length > budget ? text.slice(0, budget) : text;
+    budget -= piece.length;
+    return piece;
+  };
   if (Array.isArray(params)) {
     let next = 0;
     // One pass, so a parameter's own text is never substituted again.
     return template.replace(/%%|%[sdifroOj]|\{(\d{1,3})\}/g, (token, index: string | undefined) => {
       if (token === '%%') return '%';
-      if (index !== undefined) return Number(index) < params.length ? paramText(params[Number(index)]) : token;
-      return next < params.length ? paramText(params[next++]) : token;
+      if (index !== undefined) return Number(index) < params.length ? take(params[Number(index)]) : token;
+      return next < params.length ? take(params[next++]) : token;
     });
   }
   return template.replace(/%%|%\(([^)]{1,100})\)[sdifr]/g, (token, name: string | undefined) => {
     if (name === undefined) return '%';
-    return Object.hasOwn(params, name) ? paramText(params[name]) : token;
+    return Object.hasOwn(params, name) ? take(params[name]) : token;
   });
 }
 

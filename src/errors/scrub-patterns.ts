@@ -48,11 +48,16 @@ function validPrefixLength(match: string, separators: string, valid: (compact: s
 const CARD = /(?<![\w.-])[2-6]\d{3}(?:[ -]?\d){9,15}(?!\w)/g;
 const IBAN = /(?<!\w)[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?!\w)/g;
 const BEARER = /\b(bearer)(\s+)([\w\-.~+/]+=*)/gi;
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:@/?#]*):([^\s@/?#]+)@/gi;
+// The lookbehind (not \b) and the bounded scheme keep this linear: with \b, "a.a.a.a…" made every
+// letter a start and the scan quadratic (seconds for 80 KB).
+const URL_PASSWORD = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)([^\s:@/?#]{0,256}):([^\s@/?#]{1,256})@/gi;
 const ASSIGNMENT = /(^|[?&;\s])([\w.\-[\]]+)=([^&#;\s]+)/g;
 /** One quick test every secret pattern below needs to pass; most strings fail it and cost nothing more. */
 const MAYBE_SECRET = /[=@]|earer|EARER|PRIVATE KEY|\d\d/;
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
+
+/** Longest string the patterns scan; longer ones are cut first (normalisation keeps less anyway). */
+const MAX_SCANNED = 64 * 1024;
 
 function filterValid(text: string, pattern: RegExp, separators: string, valid: (compact: string) => boolean): string {
   return text.replace(pattern, (match) => {
@@ -79,7 +84,8 @@ function countDigits(text: string): number {
  */
 export function scrubString(text: string, isSensitiveKey: (key: string) => boolean): string {
   if (text.length < 6 || !MAYBE_SECRET.test(text)) return text;
-  let out = text;
+  // Normalisation keeps at most 16 KiB of any string; scanning megabytes first would only cost time.
+  let out = text.length > MAX_SCANNED ? text.slice(0, MAX_SCANNED) : text;
   if (out.includes('PRIVATE KEY')) out = out.replace(PRIVATE_KEY, FILTERED);
   if (out.includes('://') && out.includes('@')) out = out.replace(URL_PASSWORD, `$1$2:${FILTERED}@`);
   if (out.includes('=')) {

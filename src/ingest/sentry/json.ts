@@ -38,6 +38,21 @@ export function jsonNestingDepth(buf: Buffer, limit = Infinity): number {
   return deepest;
 }
 
+const NUL = /\u0000/g;
+
+/** JSON.parse reviver: U+0000 → U+FFFD in strings and object keys. */
+function withoutNul(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replace(NUL, '\uFFFD') : value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if (!Object.keys(record).some((k) => k.includes('\u0000'))) return value;
+    const clean: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) Object.defineProperty(clean, k.replace(NUL, '\uFFFD'), { value: v, enumerable: true, writable: true, configurable: true });
+    return clean;
+  }
+  return value;
+}
+
 /**
  * Parses one JSON payload from an SDK, refusing invalid UTF-8 and excessive nesting before
  * JSON.parse runs, so a 10,000-deep array can't reach recursive code downstream. `what` names
@@ -52,7 +67,10 @@ export function parseJsonPayload(buf: Buffer, what: string, maxDepth = 100): unk
     throw fail('WP_ERR_INGEST_MALFORMED', `${what} is nested deeper than ${maxDepth} levels of arrays and objects`);
   }
   try {
-    return JSON.parse(text.toString('utf8')) as unknown;
+    const source = text.toString('utf8');
+    // PostgreSQL text cannot hold NUL, and JSON can only carry it as the escape \u0000: replace it
+    // (in keys and values) when present, so one odd string can't fail a whole batch of writes.
+    return (source.includes('\\u0000') ? JSON.parse(source, withoutNul) : JSON.parse(source)) as unknown;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw fail('WP_ERR_INGEST_MALFORMED', `${what} is not valid JSON: ${reason.slice(0, 200)}`);
