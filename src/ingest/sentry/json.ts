@@ -38,6 +38,7 @@ export function jsonNestingDepth(buf: Buffer, limit = Infinity): number {
   return deepest;
 }
 
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const NUL = /\u0000/g;
 
 /** JSON.parse reviver: U+0000 → U+FFFD in strings and object keys. */
