@@ -135,6 +135,26 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     expect(totals).toEqual(expect.arrayContaining([{ category: 'error', outcome: 'client_discarded', count: 3 }, { category: 'error', outcome: 'accepted', count: 7 }, { category: 'error', outcome: 'duplicate', count: 1 }]));
   });
 
+  it('counts each state of a browser session once, however often the SDK resends it', async () => {
+    const sid = hex32();
+    const update = (extra: Record<string, unknown>) =>
+      serializeEnvelope({}, [{ header: { type: 'session' }, payload: { sid, did: 'visitor-1', started: new Date().toISOString(), status: 'ok', errors: 0, attrs: { release: 'web@3.0.0', environment: 'production' }, ...extra } }]);
+    for (const body of [update({ init: true }), update({ errors: 1 }), update({ errors: 1 }), update({ errors: 2, status: 'crashed' }), update({ errors: 2, status: 'crashed' })]) {
+      expect((await post(body)).statusCode).toBe(200);
+    }
+    // Two updates in one envelope for one release and hour must not fail PostgreSQL's upsert either.
+    const other = hex32();
+    const both = serializeEnvelope({}, [
+      { header: { type: 'session' }, payload: { sid: other, init: true, started: new Date().toISOString(), status: 'ok', attrs: { release: 'web@3.0.0' } } },
+      { header: { type: 'sessions' }, payload: { aggregates: [{ started: new Date().toISOString(), exited: 2 }], attrs: { release: 'web@3.0.0' } } },
+    ]);
+    expect((await post(both)).statusCode).toBe(200);
+    const rows = await t.db.storage.db.selectFrom('release_session_hours').selectAll().where('project_id', '=', projectId).where('release', '=', 'web@3.0.0').execute();
+    expect(rows.reduce((a, r) => ({ total: a.total + Number(r.total), errored: a.errored + Number(r.errored), crashed: a.crashed + Number(r.crashed) }), { total: 0, errored: 0, crashed: 0 })).toEqual({ total: 4, errored: 1, crashed: 1 });
+    const releases = (await t.ctx.services.issues.releases(projectId)).find((r) => r.version === 'web@3.0.0');
+    expect(releases).toMatchObject({ sessions: 4, crashFreeSessions: 0.75, crashFreeUsers: 0 });
+  });
+
   it('enforces a monthly project quota with 429, Retry-After and X-Sentry-Rate-Limits', async () => {
     await t.db.storage.db.insertInto('project_settings').values({ project_id: otherProjectId, scrub_enabled: 1, scrub_extra_keys: '[]', scrub_safe_keys: '[]', store_client_ip: 0, quota_per_minute: null, quota_per_month: 1, updated_at: Date.now() }).execute();
     const otherKey = (await t.ctx.services.projects.listKeys(otherProjectId))[0]?.publicKey ?? '';

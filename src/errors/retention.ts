@@ -18,6 +18,9 @@ export function errorRetentionRules(eventDays: number): RetentionRule[] {
     { table: 'perf_span_hours', column: 'bucket', key: ['project_id', 'bucket', 'segment', 'op', 'description'], maxAgeMs: 400 * DAY },
     { table: 'perf_vital_hours', column: 'bucket', key: ['project_id', 'bucket', 'page', 'vital'], maxAgeMs: 400 * DAY },
     { table: 'release_session_hours', column: 'bucket', key: ['project_id', 'release', 'environment', 'bucket'], maxAgeMs: 400 * DAY },
+    { table: 'release_users', column: 'last_seen', key: ['project_id', 'release', 'user_key'], maxAgeMs: 400 * DAY },
+    // Session updates arrive within a session's life; two days covers the longest browser tab.
+    { table: 'session_states', column: 'updated_at', key: ['project_id', 'sid'], maxAgeMs: 2 * DAY },
     { table: 'ingest_outcomes', column: 'hour', key: ['project_id', 'hour', 'category', 'outcome'], maxAgeMs: 400 * DAY },
   ];
 }

@@ -114,6 +114,14 @@ export interface ReleaseUsersTable {
   last_seen: number;
 }
 
+/** Bits of a client session's state already counted: 1 init, 2 errored, 4 crashed, 8 abnormal. */
+export interface SessionStatesTable {
+  project_id: number;
+  sid: string;
+  flags: number;
+  updated_at: number;
+}
+
 export interface ErrorsTables {
   issues: IssuesTable;
   issue_hashes: IssueHashesTable;
@@ -125,6 +133,7 @@ export interface ErrorsTables {
   releases: ReleasesTable;
   release_session_hours: ReleaseSessionHoursTable;
   release_users: ReleaseUsersTable;
+  session_states: SessionStatesTable;
 }
 
 export type IssueRow = Selectable<IssuesTable>;

@@ -36,7 +36,11 @@ export const TABLES_IN_ORDER = [
   'perf_vital_hours',
   'release_session_hours',
   'release_users',
+  'session_states',
   'sentry_check_ins',
+  'artifacts',
+  'upload_chunks',
+  'deploys',
 ] as const satisfies ReadonlyArray<keyof Database>;
 
 /** Primary-key columns: pages are read in key order, so no row is read twice or skipped. */
@@ -58,6 +62,7 @@ const KEYS: Partial<Record<(typeof TABLES_IN_ORDER)[number], string[]>> = {
   perf_vital_hours: ['project_id', 'bucket', 'page', 'vital'],
   release_session_hours: ['project_id', 'release', 'environment', 'bucket'],
   release_users: ['project_id', 'release', 'user_key'],
+  upload_chunks: ['org_id', 'sha1'],
 };
 
 /** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */

@@ -66,6 +66,7 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('issues_list_count_idx').on('issues').columns(['project_id', 'status', 'times_seen']).execute();
   await db.schema.createIndex('issues_list_users_idx').on('issues').columns(['project_id', 'status', 'user_count']).execute();
   await db.schema.createIndex('issues_project_last_seen_idx').on('issues').columns(['project_id', 'last_seen']).execute();
+  await db.schema.createIndex('issues_last_seen_idx').on('issues').column('last_seen').execute();
 
   // Grouping hashes point at issues; merging moves hashes, so new events follow the merge.
   await db.schema
@@ -95,7 +96,8 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addPrimaryKeyConstraint('events_pk', ['project_id', 'event_id'])
     .execute();
   await db.schema.createIndex('events_issue_idx').on('events').columns(['issue_id', 'received_at']).execute();
-  await db.schema.createIndex('events_received_idx').on('events').columns(['project_id', 'received_at']).execute();
+  // Retention deletes by age across projects.
+  await db.schema.createIndex('events_received_idx').on('events').column('received_at').execute();
 
   await db.schema
     .createTable('issue_tag_values')
@@ -123,6 +125,7 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('count', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('issue_hours_pk', ['issue_id', 'hour'])
     .execute();
+  await db.schema.createIndex('issue_hours_hour_idx').on('issue_hours').column('hour').execute();
 
   await db.schema
     .createTable('issue_activity')
@@ -144,12 +147,12 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('hour', TIMESTAMP, (c) => c.notNull())
     .addColumn('category', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text', (c) => c.notNull())
-    .addColumn('count', 'integer', (c) => c.notNull())
+    .addColumn('count', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('ingest_outcomes_pk', ['project_id', 'hour', 'category', 'outcome'])
     .execute();
 
   // Per-endpoint latency: count, failures, Apdex buckets and a DDSketch, per minute and per hour.
-  for (const table of ['perf_endpoint_minutes', 'perf_endpoint_hours']) {
+  for (const table of ['perf_endpoint_minutes', 'perf_endpoint_hours'] as const) {
     await db.schema
       .createTable(table)
       .addColumn('project_id', 'integer', project)
@@ -164,6 +167,7 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       .addPrimaryKeyConstraint(`${table}_pk`, ['project_id', 'bucket', 'name'])
       .execute();
   }
+  await db.schema.createIndex('perf_endpoint_minutes_bucket_idx').on('perf_endpoint_minutes').column('bucket').execute();
 
   await db.schema
     .createTable('perf_span_hours')
@@ -199,12 +203,22 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('release', 'text', (c) => c.notNull())
     .addColumn('environment', 'text', (c) => c.notNull())
     .addColumn('bucket', TIMESTAMP, (c) => c.notNull())
-    .addColumn('total', 'integer', (c) => c.notNull())
-    .addColumn('errored', 'integer', (c) => c.notNull())
-    .addColumn('crashed', 'integer', (c) => c.notNull())
-    .addColumn('abnormal', 'integer', (c) => c.notNull())
+    .addColumn('total', 'bigint', (c) => c.notNull())
+    .addColumn('errored', 'bigint', (c) => c.notNull())
+    .addColumn('crashed', 'bigint', (c) => c.notNull())
+    .addColumn('abnormal', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('release_session_hours_pk', ['project_id', 'release', 'environment', 'bucket'])
     .execute();
+  // Which state changes of a client session (by sid) were already counted: SDKs resend updates.
+  await db.schema
+    .createTable('session_states')
+    .addColumn('project_id', 'integer', project)
+    .addColumn('sid', 'text', (c) => c.notNull())
+    .addColumn('flags', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', TIMESTAMP, (c) => c.notNull())
+    .addPrimaryKeyConstraint('session_states_pk', ['project_id', 'sid'])
+    .execute();
+  await db.schema.createIndex('session_states_updated_idx').on('session_states').column('updated_at').execute();
   await db.schema
     .createTable('release_users')
     .addColumn('project_id', 'integer', project)
@@ -228,6 +242,7 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('monitor_config', 'text')
     .addColumn('received_at', TIMESTAMP, (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('sentry_check_ins_received_idx').on('sentry_check_ins').column('received_at').execute();
   await db.schema.createIndex('sentry_check_ins_slug_idx').on('sentry_check_ins').columns(['project_id', 'monitor_slug', 'received_at']).execute();
 }
 
