@@ -5,6 +5,7 @@ import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerProject } from './commands/project.js';
+import { registerSourcemaps } from './commands/sourcemaps.js';
 import { registerStart } from './commands/start.js';
 import { registerToken } from './commands/token.js';
 import { registerUser } from './commands/user.js';
@@ -21,6 +22,7 @@ registerDoctor(program);
 registerUser(program);
 registerProject(program);
 registerToken(program);
+registerSourcemaps(program);
 registerDb(program);
 
 await program.parseAsync(process.argv);

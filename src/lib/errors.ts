@@ -29,6 +29,10 @@ export const ERRORS = {
   WP_ERR_INGEST_RATE_LIMITED: { status: 429, message: 'Rate limit for this key exceeded; retry later' },
   WP_ERR_INGEST_QUOTA: { status: 429, message: 'The project has used its event quota' },
   WP_ERR_INGEST_OVERLOADED: { status: 503, message: 'Ingest is overloaded; retry later' },
+  WP_ERR_SOURCEMAP_INVALID: { status: 400, message: 'The file is not a usable source map or minified file' },
+  WP_ERR_SOURCEMAP_TOO_LARGE: { status: 413, message: 'The file or upload is larger than Watchpost accepts' },
+  WP_ERR_SOURCEMAP_CHUNK: { status: 400, message: 'An uploaded chunk is invalid' },
+  WP_ERR_SOURCEMAP_BUNDLE: { status: 400, message: 'The artifact bundle is invalid' },
   WP_ERR_INTERNAL: { status: 500, message: 'Internal error; the server log has details' },
   WP_ERR_UNAVAILABLE: { status: 503, message: 'Temporarily unavailable; retry shortly' },
 } as const satisfies Record<string, { status: number; message: string }>;

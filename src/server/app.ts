@@ -8,7 +8,10 @@ import Fastify, { LogController, type FastifyBaseLogger, type HTTPMethods } from
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountRoutes } from '../accounts/routes.js';
 import { auditRoutes } from '../audit/routes.js';
+import { sentryReleaseRoutes } from '../deploys/sentry-routes.js';
 import { issueRoutes } from '../errors/routes.js';
+import { sourceMapRoutes } from '../errors/sourcemaps/routes.js';
+import { sentryArtifactRoutes } from '../errors/sourcemaps/sentry-routes.js';
 import { sentryIngestRoutes } from '../ingest/sentry/routes.js';
 import { ingestSettingsRoutes } from '../ingest/settings-routes.js';
 import { jobRoutes } from '../jobs/routes.js';
@@ -20,6 +23,7 @@ import { projectRoutes } from '../projects/routes.js';
 import { tokenRoutes } from '../tokens/routes.js';
 import type { ApiInstance } from './api-types.js';
 import { registerAuthHook } from './auth-hook.js';
+import { sentryApiScope } from './sentry-api.js';
 import type { Config } from '../config/index.js';
 import type { AppContext } from './context.js';
 import { registerErrorHandler, sendError } from './error-handler.js';
@@ -65,6 +69,11 @@ function apiRoutes(api: ApiInstance, ctx: AppContext): void {
   issueRoutes(api, ctx);
   performanceRoutes(api, ctx);
   ingestSettingsRoutes(api, ctx);
+  sourceMapRoutes(api, ctx);
+  sentryApiScope(api, async (scope) => {
+    await sentryArtifactRoutes(scope, ctx);
+    sentryReleaseRoutes(scope, ctx);
+  });
 }
 
 function securityHeaders(ctx: AppContext) {

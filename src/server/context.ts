@@ -3,7 +3,9 @@ import { AccountsService } from '../accounts/service.js';
 import { SetupService } from '../accounts/setup.js';
 import { AuditService } from '../audit/service.js';
 import type { Config } from '../config/index.js';
+import { DeploysService } from '../deploys/service.js';
 import { IssuesService } from '../errors/service.js';
+import { SourceMapsService } from '../errors/sourcemaps/service.js';
 import { IngestService } from '../ingest/service.js';
 import { IngestSettingsService } from '../ingest/settings.js';
 import { PerformanceService } from '../performance/service.js';
@@ -26,6 +28,8 @@ export interface Services {
   readonly ingestSettings: IngestSettingsService;
   readonly issues: IssuesService;
   readonly performance: PerformanceService;
+  readonly sourcemaps: SourceMapsService;
+  readonly deploys: DeploysService;
 }
 
 /**
@@ -76,6 +80,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     ingestSettings: new IngestSettingsService(db, audit, (projectId) => ingest.invalidateSettings(projectId)),
     issues: new IssuesService(db),
     performance: new PerformanceService(db),
+    sourcemaps: new SourceMapsService(db, { log }),
+    deploys: new DeploysService(db),
   };
   const metrics = createMetrics(storage);
   const jobs = new JobScheduler(db, log, {

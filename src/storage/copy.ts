@@ -63,6 +63,7 @@ const KEYS: Partial<Record<(typeof TABLES_IN_ORDER)[number], string[]>> = {
   release_session_hours: ['project_id', 'release', 'environment', 'bucket'],
   release_users: ['project_id', 'release', 'user_key'],
   upload_chunks: ['org_id', 'sha1'],
+  session_states: ['project_id', 'sid'],
 };
 
 /** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */

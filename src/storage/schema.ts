@@ -1,5 +1,7 @@
 import type { AccountsTables } from '../accounts/types.js';
 import type { AuditTables } from '../audit/types.js';
+import type { DeploysTables } from '../deploys/types.js';
+import type { SourceMapsTables } from '../errors/sourcemaps/types.js';
 import type { ErrorsTables } from '../errors/types.js';
 import type { IngestTables } from '../ingest/types.js';
 import type { JobsTables } from '../jobs/types.js';
@@ -21,4 +23,6 @@ export interface Database
     JobsTables,
     IngestTables,
     ErrorsTables,
-    PerformanceTables {}
+    PerformanceTables,
+    SourceMapsTables,
+    DeploysTables {}

@@ -20,6 +20,8 @@ export interface ProcessContext {
   readonly clientIp: string | null;
   readonly receivedAt: number;
   readonly maxJsonDepth: number;
+  /** Maps minified JavaScript frames to original sources (source maps); runs before grouping. */
+  readonly symbolicate?: (event: NormalizedEvent) => Promise<void>;
 }
 
 /** What an envelope turned into, and what was dropped on the way (counted as outcomes). */
@@ -66,12 +68,16 @@ function fromBrowserExtension(event: NormalizedEvent): boolean {
   return EXTENSION_URL.test(path);
 }
 
-/** Scrubs, normalises and groups one error event; 'filtered' when an inbound filter drops it. */
-export function processEvent(raw: unknown, ctx: ProcessContext): EventToStore | 'filtered' {
+/**
+ * Scrubs, normalises, symbolicates and groups one error event; 'filtered' when an inbound filter
+ * drops it. Grouping runs on the symbolicated frames, so a new build doesn't split its issues.
+ */
+export async function processEvent(raw: unknown, ctx: ProcessContext): Promise<EventToStore | 'filtered'> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('WP_ERR_INGEST_MALFORMED', 'The event is not a JSON object');
   const scrubbed = scrubEvent(raw as Record<string, unknown>, ctx.settings.scrub);
   const event = normalizeEvent(scrubbed, { receivedAt: ctx.receivedAt, clientIp: ctx.settings.scrub.storeClientIp ? ctx.clientIp : null });
   if (fromBrowserExtension(event)) return 'filtered';
+  if (ctx.symbolicate) await ctx.symbolicate(event);
   const grouping = computeGrouping(event);
   // Level 1: the body is read rarely; compressing fast matters more than a few percent of size.
   const data = deflateRawSync(JSON.stringify(event.data), { level: 1 });
@@ -122,7 +128,7 @@ function mergeSpans(into: SpanBatch | null, batch: SpanBatch): SpanBatch {
  * and skipped; the envelope fails (400) only when its one event or transaction is unreadable, so an
  * SDK learns about a bug instead of believing the event was stored.
  */
-export function processEnvelope(envelope: Envelope, ctx: ProcessContext): ProcessedEnvelope {
+export async function processEnvelope(envelope: Envelope, ctx: ProcessContext): Promise<ProcessedEnvelope> {
   const events: EventToStore[] = [];
   const sessions: SessionCounts[] = [];
   const checkIns: SentryCheckInsTable[] = [];
@@ -138,7 +144,7 @@ export function processEnvelope(envelope: Envelope, ctx: ProcessContext): Proces
     try {
       switch (item.type) {
         case 'event': {
-          const processed = processEvent(json(item), ctx);
+          const processed = await processEvent(json(item), ctx);
           if (processed === 'filtered') dropped.push({ category: 'error', outcome: 'filtered', count: 1 });
           else {
             events.push(processed);

@@ -115,10 +115,18 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     throw fail(refusal.reason === 'usage_exceeded' ? 'WP_ERR_INGEST_QUOTA' : 'WP_ERR_INGEST_RATE_LIMITED', undefined, rateLimitHeaders(refusal));
   }
 
-  const processContext: ProcessContext = { projectId, keyId: key.keyId, settings, clientIp: request.ip, receivedAt, maxJsonDepth: limits.maxJsonDepth };
+  const processContext: ProcessContext = {
+    projectId,
+    keyId: key.keyId,
+    settings,
+    clientIp: request.ip,
+    receivedAt,
+    maxJsonDepth: limits.maxJsonDepth,
+    symbolicate: (event) => ctx.services.sourcemaps.symbolicate(projectId, event),
+  };
   let processed;
   try {
-    processed = processEnvelope(envelope, processContext);
+    processed = await processEnvelope(envelope, processContext);
   } catch (error) {
     if (error instanceof WatchpostError) service.count(projectId, envelope.items.some((i) => i.type === 'transaction') ? 'transaction' : 'error', 'invalid');
     throw error;

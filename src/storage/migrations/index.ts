@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Dialect } from '../db.js';
 import { foundation } from './0001-foundation.js';
 import { errorsPerformance } from './0002-errors-performance.js';
+import { sourceMaps } from './0003-source-maps.js';
 
 /** A schema change written once for both engines; `dialect` covers the few differences. */
 export interface WatchpostMigration {
@@ -12,4 +13,4 @@ export interface WatchpostMigration {
 }
 
 /** In order. Never edit a migration that has shipped; add a new one. */
-export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance];
+export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps];
