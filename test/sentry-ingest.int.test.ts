@@ -99,6 +99,7 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
       ['unknown key', post(good, { 'x-sentry-auth': `Sentry sentry_key=${'0'.repeat(32)}` }), 403, /Unknown or revoked/],
       ['key of another project', post(good, {}, `/api/${otherProjectId}/envelope/`), 403, /Unknown or revoked/],
       ['zstd', post(good, { 'content-encoding': 'zstd' }), 415, /zstd/],
+      ['bad key is refused before the body is inflated', post(gzipSync(Buffer.alloc(200 * 1024 * 1024)), { 'content-encoding': 'gzip', 'x-sentry-auth': `Sentry sentry_key=${'1'.repeat(32)}` }), 403, /Unknown or revoked/],
       ['zip bomb', post(gzipSync(Buffer.alloc(200 * 1024 * 1024)), { 'content-encoding': 'gzip' }), 413, /decompressed/],
       ['truncated gzip', post(gzipSync(good).subarray(0, 40), { 'content-encoding': 'gzip' }), 400, /decompress|end of file/i],
       ['not JSON', post(Buffer.from(`{}\n{"type":"event"}\n{not json`)), 400, /JSON|Unexpected/],
@@ -163,6 +164,6 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     const refused = await send();
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect(refused.headers['x-sentry-rate-limits']).toMatch(/^\d+::project:usage_exceeded$/);
+    expect(refused.headers['x-sentry-rate-limits']).toMatch(/^\d+:error;transaction;span:project:usage_exceeded$/);
   });
 });

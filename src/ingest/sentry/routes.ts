@@ -21,10 +21,15 @@ const CORS_HEADERS = {
 const params = z.object({ projectId: z.string().max(20) });
 const accepted = z.object({ id: z.string().nullable() });
 
+/** The categories limits and quotas count; sessions, check-ins and client reports keep flowing. */
+const LIMITED_CATEGORIES = 'error;transaction;span';
+
 function rateLimitHeaders(refusal: Refusal): Record<string, string> {
-  // Empty categories = every category: the SDK pauses everything it would send to this DSN.
-  return { 'retry-after': String(refusal.retryAfterSeconds), 'x-sentry-rate-limits': `${refusal.retryAfterSeconds}::${refusal.scope}:${refusal.reason}` };
+  return { 'retry-after': String(refusal.retryAfterSeconds), 'x-sentry-rate-limits': `${refusal.retryAfterSeconds}:${LIMITED_CATEGORIES}:${refusal.scope}:${refusal.reason}` };
 }
+
+/** Overload: every category pauses (the JS SDK honours Retry-After only on 429, this header on any status). */
+const OVERLOADED_HEADERS = { 'retry-after': '5', 'x-sentry-rate-limits': '5::organization' };
 
 /**
  * The Sentry ingest endpoints the official SDKs post to: `/api/{projectId}/envelope/` and the
@@ -49,10 +54,26 @@ export function sentryIngestRoutes(api: ApiInstance, ctx: AppContext): void {
       void reply.headers(CORS_HEADERS);
       hookDone();
     });
+    // A key in the header or query is checked before the body is read and decompressed, so
+    // unauthenticated traffic costs a cached lookup, not megabytes of inflating. (A key that only
+    // sits in the envelope header is checked after parsing, as it must be.)
+    scope.addHook('preParsing', async (request, _reply, payload) => {
+      if (request.method !== 'POST') return payload;
+      const query = request.query as Record<string, unknown>;
+      const headers = request.headers;
+      const authHeader = headers.authorization;
+      const hasKey = headers['x-sentry-auth'] !== undefined || query.sentry_key !== undefined || (typeof authHeader === 'string' && /^sentry\b/i.test(authHeader));
+      if (!hasKey) return payload;
+      const auth = resolveSentryAuth({ query, headers });
+      const key = await ctx.services.ingest.resolveKey(auth.publicKey);
+      const projectId = (request.params as { projectId?: string }).projectId ?? '';
+      if (!key || !/^\d+$/.test(projectId) || key.projectId !== Number(projectId)) throw fail('WP_ERR_INGEST_AUTH', 'Unknown or revoked DSN key for this project');
+      return payload;
+    });
     // Error replies carry the reason in X-Sentry-Error too, which the SDKs log.
     scope.addHook('onSend', (request, reply, payload, hookDone) => {
       // The body reader stops decoding on these and drains the rest: close so it can't go on forever.
-      if ([400, 413, 415].includes(reply.statusCode)) void reply.header('connection', 'close');
+      if ([400, 403, 413, 415].includes(reply.statusCode)) void reply.header('connection', 'close');
       if (reply.statusCode >= 400 && typeof payload === 'string') {
         try {
           const parsed = JSON.parse(payload) as { error?: { message?: string } };
@@ -138,7 +159,7 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     try {
       await service.submit(work);
     } catch (error) {
-      if (error instanceof BatchWriterFullError) throw fail('WP_ERR_INGEST_OVERLOADED', undefined, { 'retry-after': '5' });
+      if (error instanceof BatchWriterFullError) throw fail('WP_ERR_INGEST_OVERLOADED', undefined, OVERLOADED_HEADERS);
       throw error;
     }
   }
