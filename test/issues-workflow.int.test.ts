@@ -112,17 +112,23 @@ describe.each(dialects)('issue triage workflow [%s]', (dialect) => {
   });
 
   it('merges issues so later events follow, and deletes', async () => {
-    await send('delta');
-    await send('epsilon');
+    // Three issues sharing tag values and an hour: the merged counts add up, with no duplicate rows.
+    await send('delta', { tags: { shard: 'a' } });
+    await send('epsilon', { tags: { shard: 'a' } });
+    await send('eta', { tags: { shard: 'a' } });
     const delta = await byTitle('delta');
     const epsilon = await byTitle('epsilon');
-    const merged = await call({ method: 'POST', url: `/api/projects/${projectId}/issues/merge`, payload: { ids: [delta?.id, epsilon?.id] } });
-    expect(merged.statusCode).toBe(200);
+    const eta = await byTitle('eta');
+    const merged = await call({ method: 'POST', url: `/api/projects/${projectId}/issues/merge`, payload: { ids: [delta?.id, epsilon?.id, eta?.id] } });
+    expect(merged.statusCode, merged.body).toBe(200);
     const target = merged.json<Issue>();
-    expect(target.count).toBe(2);
+    expect(target.count).toBe(3);
     await send('epsilon');
-    expect((await list()).filter((i) => i.id === delta?.id || i.id === epsilon?.id)).toEqual([expect.objectContaining({ id: target.id, count: 3 })]);
-    expect((await call({ url: `/api/issues/${target.id}/events` })).json<{ items: unknown[] }>().items).toHaveLength(3);
+    const ids = [delta?.id, epsilon?.id, eta?.id];
+    expect((await list()).filter((i) => ids.includes(i.id))).toEqual([expect.objectContaining({ id: target.id, count: 4 })]);
+    expect((await call({ url: `/api/issues/${target.id}/events` })).json<{ items: unknown[] }>().items).toHaveLength(4);
+    const tags = (await call({ url: `/api/issues/${target.id}` })).json<{ tags: Array<{ key: string; values: Array<{ value: string; count: number }> }> }>().tags;
+    expect(tags.find((x) => x.key === 'shard')?.values).toEqual([expect.objectContaining({ value: 'a', count: 3 })]);
 
     expect((await call({ method: 'DELETE', url: `/api/issues/${target.id}` })).statusCode).toBe(200);
     expect((await call({ url: `/api/issues/${target.id}` })).statusCode).toBe(404);

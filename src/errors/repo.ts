@@ -154,32 +154,38 @@ export async function latestRelease(db: Db, projectId: number): Promise<string |
  * Moves everything of `sources` into `target` and deletes the sources: hashes (so future events
  * follow), events, users, tag and hourly counts; then recomputes the target's totals.
  */
-export async function mergeIssues(db: Db, target: IssueRow, sources: readonly IssueRow[], now: number): Promise<void> {
+export async function mergeIssues(db: Db, dialect: 'sqlite' | 'postgres', target: IssueRow, sources: readonly IssueRow[], now: number): Promise<void> {
   const ids = sources.map((s) => s.id);
   if (ids.length === 0) return;
+  // Lock every issue involved (in id order, as ingest does) so events arriving meanwhile wait
+  // instead of landing in a source that is about to be deleted.
+  if (dialect === 'postgres') {
+    await db.selectFrom('issues').select('id').where('id', 'in', [target.id, ...ids]).orderBy('id').forUpdate().execute();
+  }
   await db.updateTable('issue_hashes').set({ issue_id: target.id }).where('issue_id', 'in', ids).execute();
   await db.updateTable('events').set({ issue_id: target.id }).where('issue_id', 'in', ids).execute();
-  await sql`INSERT INTO issue_users (issue_id, user_key) SELECT ${target.id}, user_key FROM issue_users WHERE issue_id IN (${sql.join(ids)}) ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO issue_users (issue_id, user_key) SELECT DISTINCT ${target.id}, user_key FROM issue_users WHERE issue_id IN (${sql.join(ids)}) ON CONFLICT DO NOTHING`.execute(db);
+  // Grouped: two sources sharing a tag value or an hour would otherwise hit the same target row
+  // twice in one statement, which PostgreSQL refuses.
   await sql`INSERT INTO issue_tag_values (issue_id, key, value, count, first_seen, last_seen)
-    SELECT ${target.id}, key, value, count, first_seen, last_seen FROM issue_tag_values WHERE issue_id IN (${sql.join(ids)})
+    SELECT ${target.id}, key, value, SUM(count), MIN(first_seen), MAX(last_seen) FROM issue_tag_values WHERE issue_id IN (${sql.join(ids)}) GROUP BY key, value
     ON CONFLICT (issue_id, key, value) DO UPDATE SET count = issue_tag_values.count + excluded.count,
       first_seen = CASE WHEN issue_tag_values.first_seen < excluded.first_seen THEN issue_tag_values.first_seen ELSE excluded.first_seen END,
       last_seen = CASE WHEN issue_tag_values.last_seen > excluded.last_seen THEN issue_tag_values.last_seen ELSE excluded.last_seen END`.execute(db);
-  await sql`INSERT INTO issue_hours (issue_id, hour, count) SELECT ${target.id}, hour, count FROM issue_hours WHERE issue_id IN (${sql.join(ids)})
+  await sql`INSERT INTO issue_hours (issue_id, hour, count) SELECT ${target.id}, hour, SUM(count) FROM issue_hours WHERE issue_id IN (${sql.join(ids)}) GROUP BY hour
     ON CONFLICT (issue_id, hour) DO UPDATE SET count = issue_hours.count + excluded.count`.execute(db);
   await db.updateTable('issue_activity').set({ issue_id: target.id }).where('issue_id', 'in', ids).where('kind', '=', 'comment').execute();
+  // Totals from the rows as they are now (locked), not from the copies read before.
+  const totals = await db
+    .selectFrom('issues')
+    .select((eb) => [eb.fn.sum<number>('times_seen').as('seen'), eb.fn.min<number>('first_seen').as('first'), eb.fn.max<number>('last_seen').as('last')])
+    .where('id', 'in', [target.id, ...ids])
+    .executeTakeFirstOrThrow();
   await db.deleteFrom('issues').where('id', 'in', ids).execute();
   const users = await db.selectFrom('issue_users').select((eb) => eb.fn.countAll<number>().as('n')).where('issue_id', '=', target.id).executeTakeFirst();
-  const all = [target, ...sources];
   await db
     .updateTable('issues')
-    .set({
-      times_seen: all.reduce((a, i) => a + i.times_seen, 0),
-      user_count: Number(users?.n ?? 0),
-      first_seen: Math.min(...all.map((i) => i.first_seen)),
-      last_seen: Math.max(...all.map((i) => i.last_seen)),
-      updated_at: now,
-    })
+    .set({ times_seen: Number(totals.seen), user_count: Number(users?.n ?? 0), first_seen: Number(totals.first), last_seen: Number(totals.last), updated_at: now })
     .where('id', '=', target.id)
     .execute();
 }

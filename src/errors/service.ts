@@ -2,6 +2,7 @@ import { inflateRawSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import { fail } from '../lib/errors.js';
 import { hourOf } from '../storage/batch.js';
+import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { inTransaction } from '../storage/tx.js';
 import * as repo from './repo.js';
@@ -75,7 +76,10 @@ const HOUR = 3_600_000;
 
 /** Issues: lists with filters, detail with tags and activity, events, and the triage workflow. */
 export class IssuesService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** A page of issues with 24 hourly counts each (oldest first) for sparklines. */
   async list(filter: IssueFilter, now = Date.now()): Promise<{ items: Array<IssueSummary & { sparkline: number[] }>; total: number }> {
@@ -203,7 +207,7 @@ export class IssuesService {
       const [target, ...sources] = [...issues].sort((a, b) => b.times_seen - a.times_seen || a.first_seen - b.first_seen);
       if (!target) throw fail('WP_ERR_NOT_FOUND', 'No issues');
       const now = Date.now();
-      await repo.mergeIssues(trx, target, sources, now);
+      await repo.mergeIssues(trx, this.dialect, target, sources, now);
       await repo.addActivity(trx, { issue_id: target.id, project_id: projectId, kind: 'merged', user_id: userId, data: JSON.stringify({ merged: sources.map((s) => ({ id: s.id, title: s.title })) }), created_at: now });
       const merged = await repo.findIssue(trx, target.id);
       if (!merged) throw fail('WP_ERR_NOT_FOUND', 'No such issue');

@@ -78,7 +78,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     projects,
     ingest,
     ingestSettings: new IngestSettingsService(db, audit, (projectId) => ingest.invalidateSettings(projectId)),
-    issues: new IssuesService(db),
+    issues: new IssuesService(db, storage.dialect),
     performance: new PerformanceService(db),
     sourcemaps: new SourceMapsService(db, { log }),
     deploys: new DeploysService(db),
