@@ -6,8 +6,11 @@
  * waiting, `submit` refuses at once (the caller answers 503 with Retry-After) instead of queueing.
  */
 export interface BatchWriterOptions<T> {
-  /** Writes one batch atomically; a throw fails every submitter of the batch. */
-  readonly write: (items: T[]) => Promise<void>;
+  /**
+   * Writes one batch. A throw fails every submitter of the batch; returning an array fails only the
+   * items whose entry is an error (the writer isolated them, e.g. by retrying one by one).
+   */
+  readonly write: (items: T[]) => Promise<ReadonlyArray<unknown> | void>;
   /** Items per transaction. */
   readonly maxBatch: number;
   /** Longest wait for more items before a partial batch is written. */
@@ -103,9 +106,14 @@ export class BatchWriter<T> {
     this.writing = this.options
       .write(batch.map((w) => w.item))
       .then(
-        () => {
-          this.options.onFlush?.({ items: batch.length, durationMs: performance.now() - started, failed: false });
-          for (const w of batch) w.resolve();
+        (outcome) => {
+          const errors = Array.isArray(outcome) ? outcome : [];
+          this.options.onFlush?.({ items: batch.length, durationMs: performance.now() - started, failed: errors.some((e) => e != null) });
+          batch.forEach((w, i) => {
+            const error: unknown = errors[i];
+            if (error != null) w.reject(error);
+            else w.resolve();
+          });
         },
         (error: unknown) => {
           this.options.onFlush?.({ items: batch.length, durationMs: performance.now() - started, failed: true });
