@@ -50,59 +50,86 @@ interface IssueAggregate {
 
 const bump = (map: Map<number, number>, key: number, n = 1) => map.set(key, (map.get(key) ?? 0) + n);
 
-/** Finds or creates the issue for every (project, hash) in the batch. */
+/**
+ * Finds or creates the issue for every (project, hash) in the batch, with one multi-row statement
+ * per table for the new ones.
+ */
 async function issueIdsFor(db: Db, items: readonly EventToStore[], now: number): Promise<Map<string, string>> {
   const key = (projectId: number, hash: string) => `${projectId}:${hash}`;
   const ids = new Map<string, string>();
-  const hashes = [...new Set(items.map((i) => i.grouping.hash))];
-  for (const chunk of chunkRows(hashes, 1)) {
-    const rows = await db.selectFrom('issue_hashes').select(['project_id', 'hash', 'issue_id']).where('hash', 'in', chunk).execute();
-    for (const row of rows) ids.set(key(row.project_id, row.hash), row.issue_id);
+  const hashesByProject = new Map<number, Set<string>>();
+  for (const item of items) {
+    const set = hashesByProject.get(item.projectId) ?? new Set<string>();
+    set.add(item.grouping.hash);
+    hashesByProject.set(item.projectId, set);
   }
+  // By project, so the lookup uses the (project_id, hash) primary key instead of scanning it.
+  for (const [projectId, hashes] of hashesByProject) {
+    for (const chunk of chunkRows([...hashes], 1)) {
+      const rows = await db.selectFrom('issue_hashes').select(['hash', 'issue_id']).where('project_id', '=', projectId).where('hash', 'in', chunk).execute();
+      for (const row of rows) ids.set(key(projectId, row.hash), row.issue_id);
+    }
+  }
+  const created = new Map<string, { issue: IssuesTable; hash: string }>();
   for (const item of items) {
     const k = key(item.projectId, item.grouping.hash);
-    if (ids.has(k)) continue;
+    if (ids.has(k) || created.has(k)) continue;
     const { event, grouping } = item;
-    const issue: IssuesTable = {
-      id: newId(now),
-      project_id: item.projectId,
-      title: grouping.title,
-      culprit: grouping.culprit,
-      type: grouping.type,
-      value: grouping.value,
-      level: event.level,
-      platform: event.platform,
-      status: 'unresolved',
-      substatus: 'new',
-      times_seen: 0,
-      user_count: 0,
-      first_seen: event.timestamp,
-      last_seen: event.timestamp,
-      first_release: event.release,
-      last_release: event.release,
-      resolved_at: null,
-      resolved_in_release: null,
-      resolved_in_next_release: 0,
-      ignore_until: null,
-      ignore_until_count: null,
-      assignee_id: null,
-      updated_at: now,
-    };
-    await db.insertInto('issues').values(issue).execute();
-    const claimed = await db
+    created.set(k, {
+      hash: grouping.hash,
+      issue: {
+        id: newId(now),
+        project_id: item.projectId,
+        title: grouping.title,
+        culprit: grouping.culprit,
+        type: grouping.type,
+        value: grouping.value,
+        level: event.level,
+        platform: event.platform,
+        status: 'unresolved',
+        substatus: 'new',
+        times_seen: 0,
+        user_count: 0,
+        first_seen: event.timestamp,
+        last_seen: event.timestamp,
+        first_release: event.release,
+        last_release: event.release,
+        resolved_at: null,
+        resolved_in_release: null,
+        resolved_in_next_release: 0,
+        ignore_until: null,
+        ignore_until_count: null,
+        assignee_id: null,
+        updated_at: now,
+      },
+    });
+  }
+  if (created.size === 0) return ids;
+
+  const fresh = [...created.values()];
+  for (const chunk of chunkRows(fresh, 23)) await db.insertInto('issues').values(chunk.map((c) => c.issue)).execute();
+  const claimed = new Set<string>();
+  for (const chunk of chunkRows(fresh, 3)) {
+    const rows = await db
       .insertInto('issue_hashes')
-      .values({ project_id: item.projectId, hash: grouping.hash, issue_id: issue.id })
+      .values(chunk.map((c) => ({ project_id: c.issue.project_id, hash: c.hash, issue_id: c.issue.id })))
       .onConflict((oc) => oc.columns(['project_id', 'hash']).doNothing())
       .returning('issue_id')
-      .executeTakeFirst();
-    if (claimed) {
-      ids.set(k, issue.id);
-      await db.insertInto('issue_activity').values(activity(issue.id, item.projectId, 'first_seen', null, now)).execute();
-    } else {
-      // Another node created the issue between our look and our insert: use theirs.
-      await db.deleteFrom('issues').where('id', '=', issue.id).execute();
-      const row = await db.selectFrom('issue_hashes').select('issue_id').where('project_id', '=', item.projectId).where('hash', '=', grouping.hash).executeTakeFirstOrThrow();
-      ids.set(k, row.issue_id);
+      .execute();
+    for (const row of rows) claimed.add(row.issue_id);
+  }
+  const won = fresh.filter((c) => claimed.has(c.issue.id));
+  const lost = fresh.filter((c) => !claimed.has(c.issue.id));
+  for (const c of won) ids.set(key(c.issue.project_id, c.hash), c.issue.id);
+  for (const chunk of chunkRows(won, 7)) {
+    await db.insertInto('issue_activity').values(chunk.map((c) => activity(c.issue.id, c.issue.project_id, 'first_seen', null, now))).execute();
+  }
+  if (lost.length > 0) {
+    // Another node created these issues between our look and our insert: use theirs.
+    for (const chunk of chunkRows(lost, 1)) await db.deleteFrom('issues').where('id', 'in', chunk.map((c) => c.issue.id)).execute();
+    for (const c of lost) {
+      const row = await db.selectFrom('issue_hashes').select('issue_id').where('project_id', '=', c.issue.project_id).where('hash', '=', c.hash).executeTakeFirstOrThrow();
+      ids.set(key(c.issue.project_id, c.hash), row.issue_id);
     }
   }
   return ids;
@@ -192,6 +219,40 @@ async function newUsers(db: Db, aggs: Iterable<IssueAggregate>): Promise<Map<str
   return fresh;
 }
 
+/** New events for an issue whose status stays as it is. */
+interface IssueBump {
+  id: string;
+  count: number;
+  users: number;
+  lastSeen: number;
+  firstSeen: number;
+  level: string;
+  lastRelease: string | null;
+}
+
+/**
+ * Adds a batch's counts to its issues in one statement (UPDATE … FROM a VALUES list, which SQLite
+ * and PostgreSQL both take) instead of one UPDATE per issue. The casts give PostgreSQL the types
+ * its VALUES list can't infer from parameters.
+ */
+async function bumpIssues(db: Db, bumps: readonly IssueBump[], now: number): Promise<void> {
+  for (const chunk of chunkRows(bumps, 7)) {
+    const values = sql.join(
+      chunk.map((b) => sql`(${b.id}, CAST(${b.count} AS bigint), CAST(${b.users} AS bigint), CAST(${b.lastSeen} AS bigint), CAST(${b.firstSeen} AS bigint), ${b.level}, CAST(${b.lastRelease} AS text))`),
+    );
+    await sql`WITH v (id, n, users, last_seen, first_seen, level, last_release) AS (VALUES ${values})
+      UPDATE issues SET
+        times_seen = issues.times_seen + v.n,
+        user_count = issues.user_count + v.users,
+        last_seen = CASE WHEN issues.last_seen > v.last_seen THEN issues.last_seen ELSE v.last_seen END,
+        first_seen = CASE WHEN issues.first_seen < v.first_seen THEN issues.first_seen ELSE v.first_seen END,
+        level = v.level,
+        last_release = COALESCE(v.last_release, issues.last_release),
+        updated_at = ${now}
+      FROM v WHERE issues.id = v.id`.execute(db);
+  }
+}
+
 /** The status an issue moves to when new events arrive, and why. */
 function nextStatus(issue: IssueRow, agg: IssueAggregate, releaseOrder: Map<string, number>, now: number): { status: IssueRow['status']; substatus: IssueRow['substatus']; signal: IssueSignal['kind'] } | null {
   if (issue.status === 'resolved') {
@@ -235,32 +296,43 @@ export async function writeEvents(db: Db, items: readonly EventToStore[], now: n
   const issues = await db.selectFrom('issues').selectAll().where('id', 'in', [...aggs.keys()]).execute();
   const releaseOrder = await releaseTimes(db, issues, aggs);
 
+  const bumps: IssueBump[] = [];
   for (const issue of issues) {
     const agg = aggs.get(issue.id);
     if (!agg) continue;
     const change = nextStatus(issue, agg, releaseOrder, now);
-    await db
-      .updateTable('issues')
-      .set({
-        times_seen: sql`times_seen + ${agg.count}`,
-        user_count: sql`user_count + ${users.get(issue.id) ?? 0}`,
-        last_seen: sql`CASE WHEN last_seen > ${agg.lastSeen} THEN last_seen ELSE ${agg.lastSeen} END`,
-        first_seen: sql`CASE WHEN first_seen < ${agg.firstSeen} THEN first_seen ELSE ${agg.firstSeen} END`,
-        level: agg.level,
-        ...(agg.lastRelease !== null ? { last_release: agg.lastRelease } : {}),
-        ...(change
-          ? { status: change.status, substatus: change.substatus, resolved_at: null, resolved_in_release: null, resolved_in_next_release: 0, ignore_until: null, ignore_until_count: null }
-          : {}),
-        updated_at: now,
-      })
-      .where('id', '=', issue.id)
-      .execute();
+    const userCount = users.get(issue.id) ?? 0;
+    if (change) {
+      await db
+        .updateTable('issues')
+        .set({
+          times_seen: sql`times_seen + ${agg.count}`,
+          user_count: sql`user_count + ${userCount}`,
+          last_seen: sql`CASE WHEN last_seen > ${agg.lastSeen} THEN last_seen ELSE ${agg.lastSeen} END`,
+          first_seen: sql`CASE WHEN first_seen < ${agg.firstSeen} THEN first_seen ELSE ${agg.firstSeen} END`,
+          level: agg.level,
+          ...(agg.lastRelease !== null ? { last_release: agg.lastRelease } : {}),
+          status: change.status,
+          substatus: change.substatus,
+          resolved_at: null,
+          resolved_in_release: null,
+          resolved_in_next_release: 0,
+          ignore_until: null,
+          ignore_until_count: null,
+          updated_at: now,
+        })
+        .where('id', '=', issue.id)
+        .execute();
+    } else {
+      bumps.push({ id: issue.id, count: agg.count, users: userCount, lastSeen: agg.lastSeen, firstSeen: agg.firstSeen, level: agg.level, lastRelease: agg.lastRelease });
+    }
     if (issue.times_seen === 0) signals.push({ kind: 'new', projectId: issue.project_id, issueId: issue.id, title: issue.title, release: agg.lastRelease, at: now });
     if (change) {
       signals.push({ kind: change.signal, projectId: issue.project_id, issueId: issue.id, title: issue.title, release: agg.lastRelease, at: now });
       await db.insertInto('issue_activity').values(activity(issue.id, issue.project_id, change.signal === 'regressed' ? 'regressed' : 'unignored', { release: agg.lastRelease, previousStatus: issue.status }, now)).execute();
     }
   }
+  await bumpIssues(db, bumps, now);
 
   const tagRows = [...aggs.values()].flatMap((a) => [...a.tags.values()].map((t) => ({ issue_id: a.issueId, key: t.key, value: t.value, count: t.count, first_seen: t.first, last_seen: t.last })));
   for (const chunk of chunkRows(tagRows, 6)) {

@@ -9,7 +9,7 @@ import { writeSessions } from '../errors/release-health.js';
 import { writeEvents, type EventToStore, type IssueSignal } from '../errors/write.js';
 import { writeSpans, type SpansToStore } from '../performance/write.js';
 import type { ProjectsService } from '../projects/service.js';
-import { hourOf } from '../storage/batch.js';
+import { chunkRows, hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { BatchWriter } from './batch-writer.js';
@@ -187,8 +187,53 @@ export class IngestService {
     return Number(row?.n ?? 0);
   }
 
-  private async writeBatch(batch: IngestWork[]): Promise<void> {
+  /**
+   * Writes a batch in one transaction. PostgreSQL deadlocks and serialization failures between
+   * nodes are retried; any other failure is retried envelope by envelope, so one bad envelope fails
+   * only its own request. Outcome counters are written after the commit in their own short
+   * transaction, so the hot (project, hour) counter row is never held across a batch.
+   */
+  private async writeBatch(batch: IngestWork[]): Promise<ReadonlyArray<unknown>> {
+    try {
+      await this.writeWithRetry(batch);
+      return [];
+    } catch (error) {
+      if (batch.length === 1) return [error];
+      this.log.warn({ err: error, envelopes: batch.length }, 'ingest batch failed; retrying envelope by envelope');
+      const results: unknown[] = [];
+      for (const work of batch) {
+        try {
+          await this.writeWithRetry([work]);
+          results.push(null);
+        } catch (single) {
+          this.log.error({ err: single, projectId: work.projectId }, 'could not store an envelope');
+          results.push(single);
+        }
+      }
+      return results;
+    } finally {
+      if (this.outcomes.size > 0) {
+        await this.writeOutcomesNow().catch((error: unknown) => this.log.warn({ err: error }, 'could not write ingest outcomes'));
+      }
+    }
+  }
+
+  private async writeWithRetry(batch: IngestWork[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeOnce(batch);
+        return;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 10 + Math.random() * 20));
+      }
+    }
+  }
+
+  private async writeOnce(batch: IngestWork[]): Promise<void> {
     const now = Date.now();
+    const counted: Array<[number, Category, number]> = [];
     const result = await this.db.transaction().execute(async (trx) => {
       // A project deleted while its data was queued: drop the data rather than fail the batch.
       const live = await this.liveProjects(trx, batch.map((w) => w.projectId));
@@ -199,20 +244,20 @@ export class IngestService {
       await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
       const checkIns = items.flatMap((w) => w.checkIns);
       if (checkIns.length > 0) await trx.insertInto('sentry_check_ins').values(checkIns).execute();
-
-      for (const [projectId, n] of events.accepted) this.count(projectId, 'error', 'accepted', n, now);
-      for (const [projectId, n] of events.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
-      for (const [projectId, n] of perf.segments) this.count(projectId, 'transaction', 'accepted', n, now);
-      for (const [projectId, n] of perf.spans) this.count(projectId, 'span', 'accepted', n, now);
-      for (const w of items) {
-        const sessions = w.sessions.reduce((a, c) => a + c.total, 0);
-        this.count(w.projectId, 'session', 'accepted', sessions, now);
-        this.count(w.projectId, 'monitor', 'accepted', w.checkIns.length, now);
-      }
-      await this.writeOutcomes(trx);
       await this.touchKeys(trx, now);
+
+      for (const [projectId, n] of perf.segments) counted.push([projectId, 'transaction', n]);
+      for (const [projectId, n] of perf.spans) counted.push([projectId, 'span', n]);
+      for (const w of items) {
+        counted.push([w.projectId, 'session', w.sessions.reduce((a, c) => a + c.total, 0)]);
+        counted.push([w.projectId, 'monitor', w.checkIns.length]);
+      }
       return events;
     });
+    // Counted only once committed: a retried batch must not count twice.
+    for (const [projectId, n] of result.accepted) this.count(projectId, 'error', 'accepted', n, now);
+    for (const [projectId, n] of result.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
+    for (const [projectId, category, n] of counted) this.count(projectId, category, 'accepted', n, now);
     for (const signal of result.signals) this.signals.emit('issue', signal);
   }
 
@@ -223,24 +268,23 @@ export class IngestService {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Moves the in-memory outcome counters into the database (inside the caller's transaction). */
+  /**
+   * Moves the in-memory outcome counters into the database. Best effort: counters that fail to
+   * write are dropped (they are statistics), never put back to poison every later write.
+   */
   private async writeOutcomes(db: Kysely<Database>): Promise<void> {
     if (this.outcomes.size === 0) return;
     const all = [...this.outcomes.values()];
     this.outcomes.clear();
     const live = await this.liveProjects(db, all.map((r) => r.project_id));
-    const rows = all.filter((r) => live.has(r.project_id));
-    if (rows.length === 0) return;
-    try {
+    // Key order, so two nodes flushing at once lock the rows in the same order.
+    const rows = all.filter((r) => live.has(r.project_id)).sort((a, b) => a.project_id - b.project_id || a.hour - b.hour || (a.category + a.outcome < b.category + b.outcome ? -1 : 1));
+    for (const chunk of chunkRows(rows, 5)) {
       await db
         .insertInto('ingest_outcomes')
-        .values(rows)
+        .values(chunk)
         .onConflict((oc) => oc.columns(['project_id', 'hour', 'category', 'outcome']).doUpdateSet({ count: sql`ingest_outcomes.count + excluded.count` }))
         .execute();
-    } catch (error) {
-      // Put them back so a failed batch doesn't lose the counts.
-      for (const row of rows) this.count(row.project_id, row.category, row.outcome, row.count, row.hour);
-      throw error;
     }
   }
 

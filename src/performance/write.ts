@@ -113,14 +113,17 @@ function aggregate(items: readonly SpansToStore[]) {
 
 /**
  * Merges rows into a rollup table. Counters could be added in SQL, but sketches must be merged in
- * code: rows are created empty first, then locked (PostgreSQL, so two nodes never lose each other's
- * update), read, merged and written back.
+ * code: the rows a batch touches are read, merged and written back with one multi-row upsert.
+ * PostgreSQL first creates missing rows empty and locks them, so two nodes never lose each other's
+ * update; SQLite has a single writer, so nobody can change the rows between our read and write.
+ * Only the rows of the batch's keys are read (narrowed by `narrowBy`, then matched exactly).
  */
 async function mergeRollup<A extends { sketch: LatencySketch }>(
   db: Db,
   dialect: Dialect,
   table: 'perf_endpoint_minutes' | 'perf_endpoint_hours' | 'perf_span_hours' | 'perf_vital_hours',
   keys: readonly string[],
+  narrowBy: string,
   aggs: Map<string, A>,
   keyOf: (row: Record<string, unknown>) => string,
   empty: (agg: A) => Record<string, unknown>,
@@ -131,21 +134,33 @@ async function mergeRollup<A extends { sketch: LatencySketch }>(
   // Dynamic table: each rollup has its own columns, described by the callbacks.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const anyDb = db as Kysely<any>;
-  for (const chunk of chunkRows(list, 10)) {
-    await anyDb.insertInto(table).values(chunk.map(empty)).onConflict((oc) => oc.columns([...keys]).doNothing()).execute();
+  const field = (agg: A, column: string) => (agg as unknown as Record<string, unknown>)[column];
+  if (dialect === 'postgres') {
+    for (const chunk of chunkRows(list, 10)) {
+      await anyDb.insertInto(table).values(chunk.map(empty)).onConflict((oc) => oc.columns([...keys]).doNothing()).execute();
+    }
   }
-  const projects = [...new Set(list.map((a) => (a as unknown as { project_id: number }).project_id))];
-  const buckets = [...new Set(list.map((a) => (a as unknown as { bucket: number }).bucket))];
-  let query = anyDb.selectFrom(table).selectAll().where('project_id', 'in', projects).where('bucket', 'in', buckets);
-  if (dialect === 'postgres') query = query.forUpdate();
+  const projects = [...new Set(list.map((a) => field(a, 'project_id')))];
+  const buckets = [...new Set(list.map((a) => field(a, 'bucket')))];
+  const narrow = [...new Set(list.map((a) => field(a, narrowBy)))];
   const existing = new Map<string, Record<string, unknown>>();
-  for (const row of (await query.execute()) as Record<string, unknown>[]) existing.set(keyOf(row), row);
-  for (const [key, agg] of aggs) {
-    const row = existing.get(key);
-    const values = merged(agg, row);
-    let update = anyDb.updateTable(table).set(values);
-    for (const column of keys) update = update.where(column, '=', (agg as unknown as Record<string, unknown>)[column]);
-    await update.execute();
+  for (const chunk of chunkRows(narrow, 1, 30_000 - projects.length - buckets.length)) {
+    let query = anyDb.selectFrom(table).selectAll().where('project_id', 'in', projects).where('bucket', 'in', buckets).where(narrowBy, 'in', chunk);
+    if (dialect === 'postgres') query = query.forUpdate();
+    for (const row of (await query.execute()) as Record<string, unknown>[]) existing.set(keyOf(row), row);
+  }
+  const rows = [...aggs].map(([key, agg]) => {
+    const row = merged(agg, existing.get(key));
+    for (const column of keys) row[column] = field(agg, column);
+    return row;
+  });
+  const columns = Object.keys(rows[0] ?? {}).filter((column) => !keys.includes(column));
+  for (const chunk of chunkRows(rows, keys.length + columns.length)) {
+    await anyDb
+      .insertInto(table)
+      .values(chunk)
+      .onConflict((oc) => oc.columns([...keys]).doUpdateSet((eb) => Object.fromEntries(columns.map((column) => [column, eb.ref(`excluded.${column}`)]))))
+      .execute();
   }
 }
 
@@ -181,6 +196,7 @@ export async function writeSpans(db: Db, dialect: Dialect, items: readonly Spans
       dialect,
       table,
       ['project_id', 'bucket', 'name'],
+      'name',
       aggs,
       (r) => `${num(r.project_id)}\u0000${String(r.name)}\u0000${num(r.bucket)}`,
       (a) => ({ project_id: a.project_id, name: a.name, bucket: a.bucket, count: 0, failures: 0, satisfied: 0, tolerating: 0, sum_ms: 0, sketch: EMPTY }),
@@ -199,6 +215,7 @@ export async function writeSpans(db: Db, dialect: Dialect, items: readonly Spans
     dialect,
     'perf_span_hours',
     ['project_id', 'bucket', 'segment', 'op', 'description'],
+    'segment',
     spans,
     (r) => `${num(r.project_id)}\u0000${String(r.segment)}\u0000${String(r.op)}\u0000${String(r.description)}\u0000${num(r.bucket)}`,
     (a) => ({ project_id: a.project_id, segment: a.segment, op: a.op, description: a.description, bucket: a.bucket, count: 0, sum_ms: 0, max_ms: 0, sketch: EMPTY }),
@@ -209,6 +226,7 @@ export async function writeSpans(db: Db, dialect: Dialect, items: readonly Spans
     dialect,
     'perf_vital_hours',
     ['project_id', 'bucket', 'page', 'vital'],
+    'page',
     vitals,
     (r) => `${num(r.project_id)}\u0000${String(r.page)}\u0000${String(r.vital)}\u0000${num(r.bucket)}`,
     (a) => ({ project_id: a.project_id, page: a.page, vital: a.vital, bucket: a.bucket, good: 0, meh: 0, poor: 0, sketch: EMPTY }),
