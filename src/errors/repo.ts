@@ -154,14 +154,10 @@ export async function latestRelease(db: Db, projectId: number): Promise<string |
  * Moves everything of `sources` into `target` and deletes the sources: hashes (so future events
  * follow), events, users, tag and hourly counts; then recomputes the target's totals.
  */
-export async function mergeIssues(db: Db, dialect: 'sqlite' | 'postgres', target: IssueRow, sources: readonly IssueRow[], now: number): Promise<void> {
+export async function mergeIssues(db: Db, target: IssueRow, sources: readonly IssueRow[], now: number): Promise<void> {
   const ids = sources.map((s) => s.id);
   if (ids.length === 0) return;
-  // Lock every issue involved (in id order, as ingest does) so events arriving meanwhile wait
-  // instead of landing in a source that is about to be deleted.
-  if (dialect === 'postgres') {
-    await db.selectFrom('issues').select('id').where('id', 'in', [target.id, ...ids]).orderBy('id').forUpdate().execute();
-  }
+  // The caller holds the project's write lock (storage/locks.ts), so ingest waits meanwhile.
   await db.updateTable('issue_hashes').set({ issue_id: target.id }).where('issue_id', 'in', ids).execute();
   await db.updateTable('events').set({ issue_id: target.id }).where('issue_id', 'in', ids).execute();
   await sql`INSERT INTO issue_users (issue_id, user_key) SELECT DISTINCT ${target.id}, user_key FROM issue_users WHERE issue_id IN (${sql.join(ids)}) ON CONFLICT DO NOTHING`.execute(db);

@@ -4,6 +4,7 @@ import { fail } from '../lib/errors.js';
 import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import { lockProjects } from '../storage/locks.js';
 import { inTransaction } from '../storage/tx.js';
 import * as repo from './repo.js';
 import type { IssueFilter } from './repo.js';
@@ -143,6 +144,8 @@ export class IssuesService {
   /** Applies a status/assignment change to issues of one project; records it in their activity. */
   async update(projectId: number, ids: readonly string[], patch: IssuePatch, userId: string | null): Promise<IssueSummary[]> {
     return inTransaction(this.db, async (trx) => {
+      // Status changes race with ingest deciding regressions: take the project's write lock too.
+      await lockProjects(trx, this.dialect, [projectId]);
       const issues = await repo.findIssues(trx, projectId, ids);
       if (issues.length !== new Set(ids).size) throw fail('WP_ERR_NOT_FOUND', 'Some issues do not exist in this project');
       const now = Date.now();
@@ -202,12 +205,13 @@ export class IssuesService {
   async merge(projectId: number, ids: readonly string[], userId: string | null): Promise<IssueSummary> {
     if (new Set(ids).size < 2) throw fail('WP_ERR_VALIDATION', 'ids: give at least two issues to merge');
     return inTransaction(this.db, async (trx) => {
+      await lockProjects(trx, this.dialect, [projectId]);
       const issues = await repo.findIssues(trx, projectId, ids);
       if (issues.length !== new Set(ids).size) throw fail('WP_ERR_NOT_FOUND', 'Some issues do not exist in this project');
       const [target, ...sources] = [...issues].sort((a, b) => b.times_seen - a.times_seen || a.first_seen - b.first_seen);
       if (!target) throw fail('WP_ERR_NOT_FOUND', 'No issues');
       const now = Date.now();
-      await repo.mergeIssues(trx, this.dialect, target, sources, now);
+      await repo.mergeIssues(trx, target, sources, now);
       await repo.addActivity(trx, { issue_id: target.id, project_id: projectId, kind: 'merged', user_id: userId, data: JSON.stringify({ merged: sources.map((s) => ({ id: s.id, title: s.title })) }), created_at: now });
       const merged = await repo.findIssue(trx, target.id);
       if (!merged) throw fail('WP_ERR_NOT_FOUND', 'No such issue');
@@ -252,6 +256,7 @@ export class IssuesService {
   /** Deletes issues with their events; new events with the same grouping start a new issue. */
   async delete(projectId: number, ids: readonly string[]): Promise<number> {
     return inTransaction(this.db, async (trx) => {
+      await lockProjects(trx, this.dialect, [projectId]);
       const issues = await repo.findIssues(trx, projectId, ids);
       await repo.deleteIssues(trx, issues.map((i) => i.id));
       return issues.length;

@@ -12,6 +12,7 @@ import type { ProjectsService } from '../projects/service.js';
 import { chunkRows, hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import { lockProjects } from '../storage/locks.js';
 import { BatchWriter } from './batch-writer.js';
 import { RateLimiter, type Refusal } from './limits.js';
 import type { Category, Outcome, SentryCheckInsTable } from './types.js';
@@ -238,6 +239,7 @@ export class IngestService {
       // A project deleted while its data was queued: drop the data rather than fail the batch.
       const live = await this.liveProjects(trx, batch.map((w) => w.projectId));
       const items = batch.filter((w) => live.has(w.projectId));
+      await lockProjects(trx, this.dialect, live);
       const events = await writeEvents(trx, items.flatMap((w) => w.events), now);
       const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
       const perf = await writeSpans(trx, this.dialect, spans);
