@@ -146,19 +146,28 @@ function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
-/** Just enough protobuf writing for DDSketch.proto: varints, doubles, nested messages. */
+const scratch = new DataView(new ArrayBuffer(8));
+
+/**
+ * Just enough protobuf writing for DDSketch.proto: varints, doubles, nested messages. Bytes go into
+ * one plain array and become a Buffer once, at the end: sketches are encoded on every ingest batch,
+ * and a Buffer per field made the encoder the largest allocation on the transaction path.
+ */
 class ProtoWriter {
-  private readonly chunks: Buffer[] = [];
+  private readonly out: number[] = [];
 
   private varint(n: number): void {
-    const bytes: number[] = [];
     let v = n;
     while (v >= 0x80) {
-      bytes.push((v % 0x80) | 0x80);
+      this.out.push((v % 0x80) | 0x80);
       v = Math.floor(v / 0x80);
     }
-    bytes.push(v);
-    this.chunks.push(Buffer.from(bytes));
+    this.out.push(v);
+  }
+
+  private rawDouble(n: number): void {
+    scratch.setFloat64(0, n, true);
+    for (let i = 0; i < 8; i++) this.out.push(scratch.getUint8(i));
   }
 
   varintField(field: number, n: number): void {
@@ -168,15 +177,13 @@ class ProtoWriter {
 
   double(field: number, n: number): void {
     this.varint(field * 8 + 1);
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(n);
-    this.chunks.push(b);
+    this.rawDouble(n);
   }
 
   packedDoubles(field: number, values: number[]): void {
-    const b = Buffer.alloc(values.length * 8);
-    values.forEach((v, i) => b.writeDoubleLE(v, i * 8));
-    this.bytes(field, b);
+    this.varint(field * 8 + 2);
+    this.varint(values.length * 8);
+    for (const v of values) this.rawDouble(v);
   }
 
   /** One `map<sint32, double> binCounts = 1` entry. */
@@ -190,17 +197,13 @@ class ProtoWriter {
   message(field: number, build: (w: ProtoWriter) => void): void {
     const inner = new ProtoWriter();
     build(inner);
-    this.bytes(field, inner.finish());
-  }
-
-  private bytes(field: number, b: Buffer): void {
     this.varint(field * 8 + 2);
-    this.varint(b.length);
-    this.chunks.push(b);
+    this.varint(inner.out.length);
+    for (const b of inner.out) this.out.push(b);
   }
 
   finish(): Buffer {
-    return Buffer.concat(this.chunks);
+    return Buffer.from(this.out);
   }
 }
 

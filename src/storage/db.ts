@@ -48,6 +48,9 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     // last transactions, the trade every WAL deployment makes for group-commit speed.
     database.pragma('synchronous = NORMAL');
     database.pragma('busy_timeout = 5000');
+    // Checkpoint the WAL every ~16 MB instead of every 4 MB: fewer, larger checkpoints under ingest
+    // load. Durability is unchanged (it depends on synchronous, not on when pages move back).
+    database.pragma('wal_autocheckpoint = 4000');
     database.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
     return {
