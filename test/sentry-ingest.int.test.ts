@@ -55,9 +55,15 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     expect(ok.json()).toEqual({ id: ev.event_id });
     expect(ok.headers['access-control-allow-origin']).toBe('*');
 
-    // The same event again (an SDK retry) is stored once.
+    // The same event again (an SDK retry) is stored once…
     expect((await post(plain)).statusCode).toBe(200);
     expect(await eventCount()).toBe(1);
+    // …also when only the envelope header carries the id.
+    const { event_id: headerId, ...withoutId } = errorEvent();
+    const headerOnly = serializeEnvelope({ event_id: headerId }, [{ header: { type: 'event' }, payload: withoutId }]);
+    expect((await post(headerOnly)).json()).toEqual({ id: headerId });
+    expect((await post(headerOnly)).statusCode).toBe(200);
+    expect(await eventCount()).toBe(2);
 
     for (const [encoding, body] of [
       ['gzip', gzipSync(envelope(errorEvent()))],
@@ -75,10 +81,10 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     // The legacy store endpoint takes one event as JSON.
     const store = await t.app.inject({ method: 'POST', url: `/api/${projectId}/store/`, payload: JSON.stringify(errorEvent()), headers: { 'content-type': 'application/json', ...auth } });
     expect(store.statusCode).toBe(200);
-    expect(await eventCount()).toBe(7);
+    expect(await eventCount()).toBe(8);
 
     const issue = (await t.ctx.services.issues.list({ projectId, status: 'all', sort: 'last_seen', offset: 0, limit: 10 })).items[0];
-    expect(issue).toMatchObject({ title: 'RangeError: Index 7 out of range', count: 7 });
+    expect(issue).toMatchObject({ title: 'RangeError: Index 7 out of range', count: 8 });
     const stored = JSON.stringify((await t.ctx.services.issues.event(issue?.id ?? '', ev.event_id)).data);
     for (const secret of ['hunter2', 'sk_live_123', 'sid=1', '4111 1111 1111 1111', '203.0.113.9', 'token=abc']) expect(stored).not.toContain(secret);
     expect(stored).toContain('[Filtered]');
@@ -133,7 +139,7 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     const health = await t.db.storage.db.selectFrom('release_session_hours').selectAll().where('project_id', '=', projectId).execute();
     expect(health).toEqual([expect.objectContaining({ release: 'api@2.0.0', total: 10, crashed: 1 })]);
     const totals = await t.ctx.services.ingest.outcomeTotals(projectId, Date.now() - 3_600_000);
-    expect(totals).toEqual(expect.arrayContaining([{ category: 'error', outcome: 'client_discarded', count: 3 }, { category: 'error', outcome: 'accepted', count: 7 }, { category: 'error', outcome: 'duplicate', count: 1 }]));
+    expect(totals).toEqual(expect.arrayContaining([{ category: 'error', outcome: 'client_discarded', count: 3 }, { category: 'error', outcome: 'accepted', count: 8 }, { category: 'error', outcome: 'duplicate', count: 2 }]));
   });
 
   it('counts each state of a browser session once, however often the SDK resends it', async () => {

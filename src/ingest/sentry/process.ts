@@ -144,7 +144,12 @@ export async function processEnvelope(envelope: Envelope, ctx: ProcessContext): 
     try {
       switch (item.type) {
         case 'event': {
-          const processed = await processEvent(json(item), ctx);
+          const payload = json(item);
+          // An SDK retry must dedupe: without its own id the event takes the envelope's.
+          if (eventId !== null && typeof payload === 'object' && payload !== null && !Array.isArray(payload) && (payload as { event_id?: unknown }).event_id === undefined) {
+            (payload as { event_id?: unknown }).event_id = eventId;
+          }
+          const processed = await processEvent(payload, ctx);
           if (processed === 'filtered') dropped.push({ category: 'error', outcome: 'filtered', count: 1 });
           else {
             events.push(processed);
