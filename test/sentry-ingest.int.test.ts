@@ -90,6 +90,15 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     expect(stored).toContain('[Filtered]');
   });
 
+  it('takes a transaction on the legacy store endpoint as a transaction', async () => {
+    const now = Date.now() / 1000;
+    const tx = { type: 'transaction', transaction: 'GET /legacy', start_timestamp: now - 0.2, timestamp: now, contexts: { trace: { trace_id: hex32(), span_id: hex32().slice(0, 16), op: 'http.server', status: 'ok' } }, spans: [] };
+    const response = await t.app.inject({ method: 'POST', url: `/api/${projectId}/store/`, payload: JSON.stringify(tx), headers: { 'content-type': 'application/json', ...auth } });
+    expect(response.statusCode).toBe(200);
+    const endpoints = await t.ctx.services.performance.endpoints(projectId, '1h');
+    expect(endpoints.find((e) => e.name === 'GET /legacy')).toMatchObject({ count: 1 });
+  });
+
   it('answers CORS preflights for browser SDKs', async () => {
     const response = await t.app.inject({ method: 'OPTIONS', url: `/api/${projectId}/envelope/`, headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' } });
     expect(response.statusCode).toBe(204);

@@ -53,11 +53,6 @@ export class BatchWriter<T> {
     return this.queue.length + this.inFlight;
   }
 
-  /** Weight accepted and not yet committed. */
-  get pendingWeight(): number {
-    return this.weight;
-  }
-
   /** True when `n` more items of `weight` in all would be refused. */
   wouldOverflow(n: number, weight = 0): boolean {
     const maxWeight = this.options.maxPendingWeight ?? Infinity;

@@ -155,11 +155,6 @@ export class IngestService {
     );
   }
 
-  /** True when the queue cannot take another envelope of `size` bytes (answer 503). */
-  overloaded(size: number): boolean {
-    return this.writer.wouldOverflow(1, size);
-  }
-
   /** Stores the work; resolves after it is committed. Throws BatchWriterFullError when overloaded. */
   submit(work: IngestWork): Promise<void> {
     this.keysUsed.set(work.keyId, Date.now());

@@ -8,6 +8,7 @@ import type { Refusal } from '../limits.js';
 import { resolveSentryAuth } from './auth.js';
 import { readBody } from './body.js';
 import { DEFAULT_ENVELOPE_LIMITS, parseEnvelope, type Envelope } from './envelope.js';
+import { parseJsonPayload } from './json.js';
 import { countedItems, processEnvelope, type ProcessContext } from './process.js';
 
 const CORS_HEADERS = {
@@ -116,7 +117,11 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   if (kind === 'envelope') envelope = parseEnvelope(body, limits);
   else {
     if (body.length > limits.maxEventBytes) throw fail('WP_ERR_BODY_TOO_LARGE', `The event is larger than ${limits.maxEventBytes} bytes`);
-    envelope = { header: {}, items: [{ type: 'event', header: { type: 'event' }, payload: body }] };
+    // Old SDKs posted transactions here too. The legacy endpoint is rare, so parsing twice (here
+    // for the top-level type, in processing with the same limits) costs little.
+    const parsed = parseJsonPayload(body, 'event', limits.maxJsonDepth);
+    const type = typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'transaction' ? 'transaction' : 'event';
+    envelope = { header: {}, items: [{ type, header: { type }, payload: body }] };
   }
 
   const auth = resolveSentryAuth({ query: request.query as Record<string, unknown>, headers: request.headers, envelopeDsn: envelope.header.dsn });
