@@ -99,6 +99,14 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
     expect(endpoints.find((e) => e.name === 'GET /legacy')).toMatchObject({ count: 1 });
   });
 
+  it('exposes ingest counters, batch timings and queue depth in /metrics', async () => {
+    const admin = await t.signUp('metrics-admin@example.com', { isAdmin: true });
+    const body = (await admin.call({ url: '/metrics' })).body;
+    expect(body).toMatch(/watchpost_ingest_items_total\{category="error",outcome="accepted"\} [1-9]\d*/);
+    expect(body).toMatch(/watchpost_ingest_batch_duration_seconds_count\{result="ok"\} [1-9]\d*/);
+    expect(body).toMatch(/watchpost_ingest_queue_envelopes 0/);
+  });
+
   it('answers CORS preflights for browser SDKs', async () => {
     const response = await t.app.inject({ method: 'OPTIONS', url: `/api/${projectId}/envelope/`, headers: { origin: 'https://shop.example.com', 'access-control-request-method': 'POST' } });
     expect(response.statusCode).toBe(204);

@@ -17,6 +17,13 @@ import { BatchWriter } from './batch-writer.js';
 import { RateLimiter, type Refusal } from './limits.js';
 import type { Category, Outcome, SentryCheckInsTable } from './types.js';
 
+/** Hooks for /metrics (the server wires them to Prometheus counters). */
+export interface IngestObserver {
+  readonly items?: (category: Category, outcome: Outcome, n: number) => void;
+  readonly batch?: (durationMs: number, failed: boolean) => void;
+  readonly queue?: (envelopes: number) => void;
+}
+
 /** Everything one accepted envelope asks to store; written atomically with its batch. */
 export interface IngestWork {
   readonly projectId: number;
@@ -71,6 +78,7 @@ export class IngestService {
     private readonly projects: ProjectsService,
     private readonly config: IngestConfig,
     private readonly log: Logger,
+    private readonly observe: IngestObserver = {},
   ) {
     this.limiter = new RateLimiter((projectId, since) => this.acceptedSince(projectId, since));
     this.writer = new BatchWriter<IngestWork>({
@@ -80,6 +88,7 @@ export class IngestService {
       maxPending: config.queueSize,
       weigh: (work) => work.size,
       maxPendingWeight: config.queueBytes,
+      onFlush: ({ durationMs, failed }) => observe.batch?.(durationMs, failed),
     });
     this.outcomeTimer = setInterval(() => {
       if (this.outcomes.size > 0 && this.writer.pending === 0) {
@@ -158,12 +167,15 @@ export class IngestService {
   /** Stores the work; resolves after it is committed. Throws BatchWriterFullError when overloaded. */
   submit(work: IngestWork): Promise<void> {
     this.keysUsed.set(work.keyId, Date.now());
-    return this.writer.submit([work]);
+    const done = this.writer.submit([work]);
+    this.observe.queue?.(this.writer.pending);
+    return done.finally(() => this.observe.queue?.(this.writer.pending));
   }
 
   /** Counts items that were not stored (rate limited, invalid, dropped by the client, …). */
   count(projectId: number, category: Category, outcome: Outcome, n = 1, now = Date.now()): void {
     if (n <= 0) return;
+    this.observe.items?.(category, outcome, n);
     const hour = hourOf(now);
     const k = `${projectId}\u0000${hour}\u0000${category}\u0000${outcome}`;
     const row = this.outcomes.get(k);

@@ -68,7 +68,12 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   });
   const orgs = new OrgsService(db, audit, accounts, hasher, storage.dialect);
   const projects = new ProjectsService(db, audit, config.publicUrl);
-  const ingest = new IngestService(db, storage.dialect, projects, config.ingest, log);
+  const metrics = createMetrics(storage);
+  const ingest = new IngestService(db, storage.dialect, projects, config.ingest, log, {
+    items: (category, outcome, n) => metrics.ingestItems.inc({ category, outcome }, n),
+    batch: (durationMs, failed) => metrics.ingestBatch.observe({ result: failed ? 'error' : 'ok' }, durationMs / 1000),
+    queue: (envelopes) => metrics.ingestQueue.set(envelopes),
+  });
   const services: Services = {
     audit,
     accounts,
@@ -83,7 +88,6 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     sourcemaps: new SourceMapsService(db, { log }),
     deploys: new DeploysService(db),
   };
-  const metrics = createMetrics(storage);
   const jobs = new JobScheduler(db, log, {
     node: config.nodeName,
     onRunFinished: ({ job, status }) => metrics.jobRuns.inc({ job, status }),

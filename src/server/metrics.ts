@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Storage } from '../storage/db.js';
 
 /** The Prometheus registry of one node, exposed at GET /metrics. */
@@ -7,6 +7,9 @@ export interface Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly httpRequests: Counter<'method' | 'route' | 'status_code'>;
   readonly jobRuns: Counter<'job' | 'status'>;
+  readonly ingestItems: Counter<'category' | 'outcome'>;
+  readonly ingestBatch: Histogram<'result'>;
+  readonly ingestQueue: Gauge;
   dispose(): void;
 }
 
@@ -40,6 +43,24 @@ export function createMetrics(storage: Storage): Metrics {
     labelNames: ['job', 'status'] as const,
     registers: [registry],
   });
+  const ingestItems = new Counter({
+    name: 'watchpost_ingest_items_total',
+    help: 'Ingested items by data category and outcome (accepted, rate_limited, quota, filtered, invalid, client_discarded, duplicate)',
+    labelNames: ['category', 'outcome'] as const,
+    registers: [registry],
+  });
+  const ingestBatch = new Histogram({
+    name: 'watchpost_ingest_batch_duration_seconds',
+    help: 'Time to commit one ingest batch (group commit), by result',
+    labelNames: ['result'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const ingestQueue = new Gauge({
+    name: 'watchpost_ingest_queue_envelopes',
+    help: 'Envelopes accepted but not yet committed on this node (503 above WATCHPOST_INGEST_QUEUE_SIZE)',
+    registers: [registry],
+  });
   const unobserve = storage.observeQueries(({ kind, durationMs, failed }) => {
     dbDuration.observe({ kind, outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
   });
@@ -48,6 +69,9 @@ export function createMetrics(storage: Storage): Metrics {
     httpDuration,
     httpRequests,
     jobRuns,
+    ingestItems,
+    ingestBatch,
+    ingestQueue,
     dispose() {
       unobserve();
       registry.clear();
