@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeEnvelope } from '../src/ingest/sentry/envelope.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
+import { randomHex } from '../src/lib/ids.js';
 
 const dialects = await testDialects();
-const hex = (n: number) => [...crypto.getRandomValues(new Uint8Array(n))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 // Two nodes (two app contexts with their own ingest writers) on one database, fed the same issues,
 // tags and endpoints at once: every request must succeed and no count may be lost.
@@ -30,11 +30,11 @@ describe.each(dialects)('two ingest nodes writing the same issues at once [%s]',
     // a transaction, so both nodes write issues, tags and rollups at the same time.
     const envelope = (i: number) =>
       i % 2 === 0
-        ? serializeEnvelope({ event_id: hex(16) }, [
+        ? serializeEnvelope({ event_id: randomHex(16) }, [
             { header: { type: 'event' }, payload: { level: 'error', tags: { shard: `s${i % 3}` }, user: { id: `u${i % 7}` }, exception: { values: [{ type: 'Error', value: 'boom', stacktrace: { frames: [{ function: `site${i % 10}`, filename: 'app.js', in_app: true }] } }] } } },
           ])
         : serializeEnvelope({}, [
-            { header: { type: 'transaction' }, payload: { type: 'transaction', transaction: `GET /items/${i % 4}`, start_timestamp: now - 0.05, timestamp: now, contexts: { trace: { trace_id: hex(16), span_id: hex(8), op: 'http.server', status: 'ok' } }, spans: [] } },
+            { header: { type: 'transaction' }, payload: { type: 'transaction', transaction: `GET /items/${i % 4}`, start_timestamp: now - 0.05, timestamp: now, contexts: { trace: { trace_id: randomHex(16), span_id: randomHex(8), op: 'http.server', status: 'ok' } }, spans: [] } },
           ]);
     const send = (app: TestApp, i: number) => app.app.inject({ method: 'POST', url: `/api/${project.id}/envelope/`, payload: envelope(i), headers: { 'x-sentry-auth': `Sentry sentry_key=${key.publicKey}` } });
     // Each node gets half of the errors and half of the transactions.

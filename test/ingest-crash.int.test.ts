@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,37 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeEnvelope } from '../src/ingest/sentry/envelope.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
+import { startNodeProcess } from './helpers/node-process.js';
+import { randomHex } from '../src/lib/ids.js';
 
 const dialects = await testDialects();
 
-function startNode(databaseUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/ingest-node.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      DATABASE_URL: databaseUrl,
-      WATCHPOST_SECRET_KEY: 'crash-test-secret-key-0123456789abcdef-xyz',
-      WATCHPOST_PORT: '0',
-      WATCHPOST_HOST: '127.0.0.1',
-      WATCHPOST_DATA_DIR: mkdtempSync(join(tmpdir(), 'wp-crash-')),
-      WATCHPOST_LOG_LEVEL: 'warn',
-      WATCHPOST_JOBS: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code, signal) => reject(new Error(`node exited with ${code ?? signal}: ${err}`)));
+function startNode(databaseUrl: string) {
+  return startNodeProcess('test/fixtures/ingest-node.ts', {
+    DATABASE_URL: databaseUrl,
+    WATCHPOST_SECRET_KEY: 'crash-test-secret-key-0123456789abcdef-xyz',
+    WATCHPOST_PORT: '0',
+    WATCHPOST_HOST: '127.0.0.1',
+    WATCHPOST_DATA_DIR: mkdtempSync(join(tmpdir(), 'wp-crash-')),
+    WATCHPOST_LOG_LEVEL: 'warn',
+    WATCHPOST_JOBS: 'false',
   });
 }
-
-const hex32 = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 describe.each(dialects)('accepted events survive kill -9 [%s]', (dialect) => {
   let t: TestApp;
@@ -55,7 +39,7 @@ describe.each(dialects)('accepted events survive kill -9 [%s]', (dialect) => {
     const acknowledged: string[] = [];
     let killed = false;
     const sendOne = async (i: number): Promise<void> => {
-      const id = hex32();
+      const id = randomHex(16);
       const body = serializeEnvelope({ event_id: id }, [
         { header: { type: 'event' }, payload: { event_id: id, level: 'error', exception: { values: [{ type: 'Error', value: `crash test ${i}`, stacktrace: { frames: [{ function: `site${i % 5}`, filename: 'app.js', in_app: true }] } }] } } },
       ]);

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../src/orgs/types.js';
 import { createTestApp, type Caller, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
+import { randomHex } from '../src/lib/ids.js';
 
 const dialects = await testDialects();
-const hex32 = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 interface Issue {
   id: string;
@@ -40,7 +40,7 @@ describe.each(dialects)('issue triage workflow [%s]', (dialect) => {
   /** Sends one error through the real ingest endpoint (legacy store: one JSON event). */
   async function send(fn: string, extra: Record<string, unknown> = {}): Promise<void> {
     const event = {
-      event_id: hex32(),
+      event_id: randomHex(16),
       level: 'error',
       environment: 'production',
       exception: { values: [{ type: 'Error', value: `failed in ${fn}`, stacktrace: { frames: [{ filename: 'app.js', function: fn, in_app: true }] } }] },

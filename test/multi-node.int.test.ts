@@ -1,18 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations as allMigrations } from '../src/storage/migrations/index.js';
+import { startNodeProcess } from './helpers/node-process.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from './helpers/dialects.js';
 
 const available = await postgresAvailable();
 
-function startNode(database: TestDatabase, name: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/job-node.ts'], {
-    env: {
-      PATH: process.env.PATH,
+function startNode(database: TestDatabase, name: string) {
+  return startNodeProcess(
+    'test/fixtures/job-node.ts',
+    {
       DATABASE_URL: database.url,
       WATCHPOST_SECRET_KEY: 'multi-node-test-secret-key-0123456789abcdef',
       WATCHPOST_PORT: '0',
@@ -21,19 +21,8 @@ function startNode(database: TestDatabase, name: string): Promise<{ child: Child
       WATCHPOST_NODE_NAME: name,
       WATCHPOST_LOG_LEVEL: 'warn',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /READY (\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}: ${err}`)));
-  });
+    name,
+  );
 }
 
 describe.skipIf(!available)('several nodes on one PostgreSQL', () => {

@@ -3,14 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeEnvelope } from '../src/ingest/sentry/envelope.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
+import { randomHex } from '../src/lib/ids.js';
 
 const dialects = await testDialects();
 
-const hex32 = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 function errorEvent(overrides: Record<string, unknown> = {}) {
   return {
-    event_id: hex32(),
+    event_id: randomHex(16),
     timestamp: Date.now() / 1000,
     platform: 'node',
     level: 'error',
@@ -92,7 +92,7 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
 
   it('takes a transaction on the legacy store endpoint as a transaction', async () => {
     const now = Date.now() / 1000;
-    const tx = { type: 'transaction', transaction: 'GET /legacy', start_timestamp: now - 0.2, timestamp: now, contexts: { trace: { trace_id: hex32(), span_id: hex32().slice(0, 16), op: 'http.server', status: 'ok' } }, spans: [] };
+    const tx = { type: 'transaction', transaction: 'GET /legacy', start_timestamp: now - 0.2, timestamp: now, contexts: { trace: { trace_id: randomHex(16), span_id: randomHex(16).slice(0, 16), op: 'http.server', status: 'ok' } }, spans: [] };
     const response = await t.app.inject({ method: 'POST', url: `/api/${projectId}/store/`, payload: JSON.stringify(tx), headers: { 'content-type': 'application/json', ...auth } });
     expect(response.statusCode).toBe(200);
     const endpoints = await t.ctx.services.performance.endpoints(projectId, '1h');
@@ -146,7 +146,7 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
   it('skips unknown item types, stores check-ins and sessions, counts client reports', async () => {
     const body = serializeEnvelope({}, [
       { header: { type: 'profile_chunk' }, payload: { anything: true } },
-      { header: { type: 'check_in' }, payload: { check_in_id: hex32(), monitor_slug: 'nightly-report', status: 'ok', duration: 2.5 } },
+      { header: { type: 'check_in' }, payload: { check_in_id: randomHex(16), monitor_slug: 'nightly-report', status: 'ok', duration: 2.5 } },
       { header: { type: 'sessions' }, payload: { aggregates: [{ started: new Date().toISOString(), exited: 9, crashed: 1 }], attrs: { release: 'api@2.0.0', environment: 'production' } } },
       { header: { type: 'client_report' }, payload: { timestamp: Date.now() / 1000, discarded_events: [{ reason: 'queue_overflow', category: 'error', quantity: 3 }] } },
     ]);
@@ -160,14 +160,14 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
   });
 
   it('counts each state of a browser session once, however often the SDK resends it', async () => {
-    const sid = hex32();
+    const sid = randomHex(16);
     const update = (extra: Record<string, unknown>) =>
       serializeEnvelope({}, [{ header: { type: 'session' }, payload: { sid, did: 'visitor-1', started: new Date().toISOString(), status: 'ok', errors: 0, attrs: { release: 'web@3.0.0', environment: 'production' }, ...extra } }]);
     for (const body of [update({ init: true }), update({ errors: 1 }), update({ errors: 1 }), update({ errors: 2, status: 'crashed' }), update({ errors: 2, status: 'crashed' })]) {
       expect((await post(body)).statusCode).toBe(200);
     }
     // Two updates in one envelope for one release and hour must not fail PostgreSQL's upsert either.
-    const other = hex32();
+    const other = randomHex(16);
     const both = serializeEnvelope({}, [
       { header: { type: 'session' }, payload: { sid: other, init: true, started: new Date().toISOString(), status: 'ok', attrs: { release: 'web@3.0.0' } } },
       { header: { type: 'sessions' }, payload: { aggregates: [{ started: new Date().toISOString(), exited: 2 }], attrs: { release: 'web@3.0.0' } } },

@@ -10,6 +10,7 @@ import type { Organization } from '../src/orgs/types.js';
 import { createTestApp, type Caller, type TestApp } from './helpers/app.js';
 import { createTestDatabase, testDialects, type TestDatabase } from './helpers/dialects.js';
 import { buildCheckoutApp, type JsBuild, type SentryFrame } from './helpers/js-bundle.js';
+import { randomHex } from '../src/lib/ids.js';
 
 const run = promisify(execFile);
 const dialects = await testDialects();
@@ -24,7 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => app.cleanup());
 
-const hex32 = () => createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 32);
 const sha1 = (data: Buffer | string) => createHash('sha1').update(data).digest('hex');
 
 type StoredFrame = { filename?: string; abs_path?: string; function?: string; lineno?: number; context_line?: string; pre_context?: string[]; in_app?: boolean; data?: { resolved_with?: string; minified?: { abs_path?: string } } };
@@ -75,7 +75,7 @@ describe.each(dialects)('source maps [%s]', (dialect) => {
 
   /** Sends a browser-like error event with these frames; returns the stored event. */
   async function sendEvent(frames: SentryFrame[], extra: Record<string, unknown>): Promise<StoredEvent> {
-    const event = { event_id: hex32(), platform: 'javascript', exception: { values: [{ type: 'Error', value: 'Card declined for 550', stacktrace: { frames } }] }, ...extra };
+    const event = { event_id: randomHex(16), platform: 'javascript', exception: { values: [{ type: 'Error', value: 'Card declined for 550', stacktrace: { frames } }] }, ...extra };
     const response = await t.app.inject({ method: 'POST', url: `/api/${projectId}/store/?sentry_key=${publicKey}`, payload: JSON.stringify(event), headers: { 'content-type': 'text/plain' } });
     expect(response.statusCode).toBe(200);
     const row = await t.db.storage.db.selectFrom('events').select('issue_id').where('event_id', '=', event.event_id).executeTakeFirstOrThrow();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { fail } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { asString, isRecord, parseTimestamp } from './json-values.js';
 import { chunkRows, hourOf } from '../storage/batch.js';
 import type { Database } from '../storage/schema.js';
 
@@ -34,19 +35,11 @@ export interface SessionCounts {
   update?: SessionUpdate;
 }
 
-const obj = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v.slice(0, 200) : null);
+const obj = (v: unknown): Record<string, unknown> | null => (isRecord(v) ? v : null);
+const str = (v: unknown): string | null => asString(v, 200);
 /** Counts in one aggregate entry; capped so a hostile client can't overflow the counters. */
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.min(Math.floor(v), 100_000) : 0);
-
-function time(v: unknown, fallback: number): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v * 1000;
-  if (typeof v === 'string') {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
-  }
-  return fallback;
-}
+const time = (v: unknown, fallback: number): number => parseTimestamp(v) ?? fallback;
 
 /** Distinct ids are hashed: release health needs to count users, not to know them. */
 const userKey = (did: string) => createHash('sha256').update(`watchpost-release-user:${did}`).digest('hex').slice(0, 32);

@@ -5,6 +5,7 @@ import { requireProject } from '../server/authorize.js';
 import type { AppContext } from '../server/context.js';
 import { principalOf } from '../server/authorize.js';
 import { fail } from '../lib/errors.js';
+import { PERIOD_MS } from '../lib/periods.js';
 
 const status = z.enum(['unresolved', 'resolved', 'ignored']);
 const issueSchema = z.object({
@@ -35,7 +36,6 @@ const issueSchema = z.object({
 });
 const listItem = issueSchema.extend({ sparkline: z.array(z.number()).describe('Events per hour over the last 24 hours, oldest first') });
 
-const PERIODS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '14d': 14 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
 
 const listQuery = z.object({
   query: z.string().max(200).optional().describe('Text searched in title and culprit'),
@@ -87,7 +87,7 @@ export function issueRoutes(app: ApiInstance, ctx: AppContext): void {
         ...(q.release ? { release: q.release } : {}),
         ...(q.query ? { search: q.query } : {}),
         ...(q.assignee ? { assigneeId: q.assignee === 'me' ? principal.user.id : q.assignee } : {}),
-        ...(q.period !== 'all' ? { since: Date.now() - PERIODS[q.period] } : {}),
+        ...(q.period !== 'all' ? { since: Date.now() - PERIOD_MS[q.period] } : {}),
         sort: q.sort,
         offset: q.cursor,
         limit: q.limit,

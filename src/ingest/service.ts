@@ -3,7 +3,6 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { IngestConfig } from '../config/index.js';
 import type { ScrubOptions } from '../errors/scrub.js';
-import { DEFAULT_SCRUB } from '../errors/scrub.js';
 import type { SessionCounts } from '../errors/release-health.js';
 import { writeSessions } from '../errors/release-health.js';
 import { writeEvents, type EventToStore, type IssueSignal } from '../errors/write.js';
@@ -14,6 +13,7 @@ import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { lockProjects } from '../storage/locks.js';
 import { BatchWriter } from './batch-writer.js';
+import type { IngestSettings } from './settings.js';
 import { RateLimiter, type Refusal } from './limits.js';
 import type { Category, Outcome, SentryCheckInsTable } from './types.js';
 
@@ -76,6 +76,8 @@ export class IngestService {
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
     private readonly projects: ProjectsService,
+    /** IngestSettingsService.get: the one reader of project_settings. */
+    private readonly loadSettings: (projectId: number) => Promise<IngestSettings>,
     private readonly config: IngestConfig,
     private readonly log: Logger,
     private readonly observe: IngestObserver = {},
@@ -112,26 +114,17 @@ export class IngestService {
     return value;
   }
 
+  /** A project's scrubbing and quota settings, cached for a few seconds (read on every request). */
   async settings(projectId: number): Promise<ProjectIngestSettings> {
     const now = Date.now();
     const hit = this.settingsCache.get(projectId);
     if (hit && hit.until > now) return hit.value;
-    const row = await this.db.selectFrom('project_settings').selectAll().where('project_id', '=', projectId).executeTakeFirst();
-    const list = (json: string | undefined): string[] => {
-      try {
-        const parsed: unknown = JSON.parse(json ?? '[]');
-        return Array.isArray(parsed) ? parsed.filter((x): x is string => typeof x === 'string') : [];
-      } catch {
-        return [];
-      }
+    const s = await this.loadSettings(projectId);
+    const value: ProjectIngestSettings = {
+      scrub: { enabled: s.scrubEnabled, extraKeys: s.scrubExtraKeys, safeKeys: s.scrubSafeKeys, storeClientIp: s.storeClientIp },
+      quotaPerMinute: s.quotaPerMinute,
+      quotaPerMonth: s.quotaPerMonth,
     };
-    const value: ProjectIngestSettings = row
-      ? {
-          scrub: { enabled: row.scrub_enabled === 1, extraKeys: list(row.scrub_extra_keys), safeKeys: list(row.scrub_safe_keys), storeClientIp: row.store_client_ip === 1 },
-          quotaPerMinute: row.quota_per_minute,
-          quotaPerMonth: row.quota_per_month,
-        }
-      : { scrub: DEFAULT_SCRUB, quotaPerMinute: null, quotaPerMonth: null };
     this.settingsCache.set(projectId, { value, until: now + SETTINGS_TTL_MS });
     return value;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERIOD_MS } from '../lib/periods.js';
 import type { ApiInstance } from '../server/api-types.js';
 import { projectIdParam } from '../server/api-types.js';
 import { requireProject } from '../server/authorize.js';
@@ -89,7 +90,7 @@ export function performanceRoutes(app: ApiInstance, ctx: AppContext): void {
     },
     handler: async (request) => {
       await requireProject(ctx, request, request.params.projectId, 'project:read');
-      const since = Date.now() - { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 }[request.query.period];
+      const since = Date.now() - PERIOD_MS[request.query.period];
       return { totals: await ingest.outcomeTotals(request.params.projectId, since), series: await ingest.outcomeSeries(request.params.projectId, since) };
     },
   });

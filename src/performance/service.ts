@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
+import { PERIOD_MS, type Period } from '../lib/periods.js';
 import { hourOf, minuteOf } from '../storage/batch.js';
 import type { Database } from '../storage/schema.js';
 import { LatencySketch } from './sketch.js';
 import { apdexScore, VITAL_THRESHOLDS, type VitalName } from './vitals.js';
 
-export const PERF_PERIODS = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
-export type PerfPeriod = keyof typeof PERF_PERIODS;
+/** The windows performance views offer. */
+export type PerfPeriod = Extract<Period, '1h' | '24h' | '7d' | '30d'>;
 
 const round = (n: number | null): number | null => (n === null ? null : Math.round(n * 100) / 100);
 
@@ -20,9 +21,9 @@ function sketchOf(bytes: Uint8Array): LatencySketch {
 export class PerformanceService {
   constructor(private readonly db: Kysely<Database>) {}
 
-  private table(period: PerfPeriod): { table: 'perf_endpoint_minutes' | 'perf_endpoint_hours'; since: number; step: number } {
+  private table(period: PerfPeriod): { table: 'perf_endpoint_minutes' | 'perf_endpoint_hours'; since: number } {
     const now = Date.now();
-    return period === '1h' ? { table: 'perf_endpoint_minutes', since: minuteOf(now - PERF_PERIODS[period]), step: 60_000 } : { table: 'perf_endpoint_hours', since: hourOf(now - PERF_PERIODS[period]), step: 3_600_000 };
+    return period === '1h' ? { table: 'perf_endpoint_minutes', since: minuteOf(now - PERIOD_MS[period]) } : { table: 'perf_endpoint_hours', since: hourOf(now - PERIOD_MS[period]) };
   }
 
   /** Every endpoint seen in the period with latency quantiles, throughput, failure rate and Apdex. */
@@ -40,7 +41,7 @@ export class PerformanceService {
       agg.sum += row.sum_ms;
       agg.sketch.merge(sketchOf(row.sketch));
     }
-    const minutes = PERF_PERIODS[period] / 60_000;
+    const minutes = PERIOD_MS[period] / 60_000;
     return [...byName]
       .map(([name, a]) => ({
         name,
@@ -69,7 +70,7 @@ export class PerformanceService {
       .selectAll()
       .where('project_id', '=', projectId)
       .where('segment', '=', name)
-      .where('bucket', '>=', hourOf(Date.now() - PERF_PERIODS[period]))
+      .where('bucket', '>=', hourOf(Date.now() - PERIOD_MS[period]))
       .execute();
     const spans = new Map<string, { op: string; description: string; count: number; sum: number; max: number; sketch: LatencySketch }>();
     for (const row of spanRows) {
@@ -90,7 +91,7 @@ export class PerformanceService {
 
   /** Web vitals: p75 and good / needs-improvement / poor counts, overall and per page. */
   async vitals(projectId: number, period: PerfPeriod) {
-    const rows = await this.db.selectFrom('perf_vital_hours').selectAll().where('project_id', '=', projectId).where('bucket', '>=', hourOf(Date.now() - PERF_PERIODS[period])).execute();
+    const rows = await this.db.selectFrom('perf_vital_hours').selectAll().where('project_id', '=', projectId).where('bucket', '>=', hourOf(Date.now() - PERIOD_MS[period])).execute();
     type Agg = { vital: VitalName; good: number; meh: number; poor: number; sketch: LatencySketch };
     const overall = new Map<string, Agg>();
     const pages = new Map<string, Map<string, Agg>>();

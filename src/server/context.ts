@@ -69,7 +69,9 @@ export function createContext(config: Config, options: ContextOptions = {}): App
   const orgs = new OrgsService(db, audit, accounts, hasher, storage.dialect);
   const projects = new ProjectsService(db, audit, config.publicUrl);
   const metrics = createMetrics(storage);
-  const ingest = new IngestService(db, storage.dialect, projects, config.ingest, log, {
+  // Each refers to the other: settings changes clear ingest's cache; ingest reads settings through it.
+  const ingestSettings = new IngestSettingsService(db, audit, (projectId) => ingest.invalidateSettings(projectId));
+  const ingest = new IngestService(db, storage.dialect, projects, (projectId) => ingestSettings.get(projectId), config.ingest, log, {
     items: (category, outcome, n) => metrics.ingestItems.inc({ category, outcome }, n),
     batch: (durationMs, failed) => metrics.ingestBatch.observe({ result: failed ? 'error' : 'ok' }, durationMs / 1000),
     queue: (envelopes) => metrics.ingestQueue.set(envelopes),
@@ -82,7 +84,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     tokens: new TokensService(db, audit, hasher, accounts),
     projects,
     ingest,
-    ingestSettings: new IngestSettingsService(db, audit, (projectId) => ingest.invalidateSettings(projectId)),
+    ingestSettings,
     issues: new IssuesService(db, storage.dialect),
     performance: new PerformanceService(db),
     sourcemaps: new SourceMapsService(db, { log }),

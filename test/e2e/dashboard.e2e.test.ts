@@ -1,15 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { PACKAGE_ROOT } from '../../src/lib/version.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
-import { freePort } from '../helpers/net.js';
-import { chromiumAvailable, launchChromium } from './browser.js';
+import type { RunningServer } from '../../src/server/start.js';
+import { chromiumAvailable, startDashboardSession, type DashboardSession } from './browser.js';
 
 const WEB_ROOT = join(PACKAGE_ROOT, 'dist', 'web');
 const available = chromiumAvailable();
@@ -19,31 +15,18 @@ const PASSWORD = 'e2e password 12345';
 
 describe.skipIf(!available)('dashboard in real Chromium', () => {
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let base: string;
-  let dataDir: string;
   const problems: string[] = [];
 
+  let session: DashboardSession | undefined;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'wp-e2e-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ WATCHPOST_DATA_DIR: dataDir, WATCHPOST_PORT: String(port), WATCHPOST_HOST: '127.0.0.1', WATCHPOST_PUBLIC_URL: base, WATCHPOST_LOG_LEVEL: 'silent' });
-    server = await startServer(config, { logger: pino({ level: 'silent' }) });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      // A 401 from /api/auth/me before login is expected; everything else is a problem.
-      if (message.type() === 'error' && !/401/.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    session = await startDashboardSession('wp-e2e-', problems);
+    ({ server, page, base } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('keeps the initial JavaScript under 250 KB gzipped', () => {

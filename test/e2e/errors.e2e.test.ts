@@ -1,27 +1,23 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.js';
 import { PACKAGE_ROOT } from '../../src/lib/version.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
-import { freePort } from '../helpers/net.js';
-import { chromiumAvailable, launchChromium } from './browser.js';
+import type { RunningServer } from '../../src/server/start.js';
+import { chromiumAvailable, startDashboardSession, type DashboardSession } from './browser.js';
+import { randomHex } from '../../src/lib/ids.js';
 
 const WEB_ROOT = join(PACKAGE_ROOT, 'dist', 'web');
 const available = chromiumAvailable();
 if (available && !existsSync(join(WEB_ROOT, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm test builds it)');
 
 const PASSWORD = 'e2e password 12345';
-const hex32 = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 /** An error as @sentry/node would send it: an unhandled TypeError thrown in app code, with context lines. */
 function errorEvent(userId: string) {
   const now = Date.now() / 1000;
   return {
-    event_id: hex32(),
+    event_id: randomHex(16),
     timestamp: now,
     platform: 'node',
     level: 'error',
@@ -75,7 +71,7 @@ function errorEvent(userId: string) {
 }
 
 function messageEvent() {
-  return { event_id: hex32(), timestamp: Date.now() / 1000, platform: 'node', level: 'warning', message: 'Payment provider answered slowly' };
+  return { event_id: randomHex(16), timestamp: Date.now() / 1000, platform: 'node', level: 'warning', message: 'Payment provider answered slowly' };
 }
 
 /** A Sentry envelope: header line, item header line, event line. */
@@ -85,32 +81,19 @@ function envelope(event: { event_id: string }, dsn: string): string {
 
 describe.skipIf(!available)('errors in real Chromium', () => {
   let server: RunningServer;
-  let browser: Browser;
   let page: Page;
   let base: string;
-  let dataDir: string;
   let dsn = '';
   const problems: string[] = [];
 
+  let session: DashboardSession | undefined;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'wp-e2e-errors-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ WATCHPOST_DATA_DIR: dataDir, WATCHPOST_PORT: String(port), WATCHPOST_HOST: '127.0.0.1', WATCHPOST_PUBLIC_URL: base, WATCHPOST_LOG_LEVEL: 'silent' });
-    server = await startServer(config, { logger: pino({ level: 'silent' }) });
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (message: ConsoleMessage) => {
-      // A 401 from /api/auth/me before login is expected; everything else is a problem.
-      if (message.type() === 'error' && !/401/.test(message.text())) problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+    session = await startDashboardSession('wp-e2e-errors-', problems);
+    ({ server, page, base } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   const send = async (event: { event_id: string }) => {

@@ -9,24 +9,14 @@ import { normalizeEvent, type NormalizedEvent } from '../event.js';
 import { computeGrouping } from '../grouping.js';
 import { prettySource, symbolicateEvent, type LoadedMap, type MapLoader } from './apply.js';
 import { lineStarts } from './scope.js';
+import { CHECKOUT_TS } from '../../../test/helpers/js-bundle.js';
 
 const URL_BASE = 'http://shop.test/static';
 
 /** An app in two TypeScript files plus a library in node_modules; line numbers below are asserted. */
 const FILES: Record<string, string> = {
-  'src/checkout.ts': [
-    'export function placeOrder(total: number): number {', // 1
-    '  const fee = total * 0.1;', // 2
-    '  return chargeCard(total + fee);', // 3
-    '}', // 4
-    '', // 5
-    'function chargeCard(amount: number): number {', // 6
-    '  if (amount > 100) {', // 7
-    '    throw new Error(`Card declined for ${amount}`);', // 8
-    '  }', // 9
-    '  return amount;', // 10
-    '}', // 11
-  ].join('\n'),
+  // The same source the end-to-end tests bundle, so line numbers asserted there and here agree.
+  'src/checkout.ts': CHECKOUT_TS,
   'src/main.ts': [
     "import { retry } from 'tiny-retry';",
     "import { placeOrder } from './checkout';",

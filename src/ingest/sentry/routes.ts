@@ -9,7 +9,7 @@ import { resolveSentryAuth } from './auth.js';
 import { readBody } from './body.js';
 import { DEFAULT_ENVELOPE_LIMITS, parseEnvelope, type Envelope } from './envelope.js';
 import { parseJsonPayload } from './json.js';
-import { countedItems, processEnvelope, type ProcessContext } from './process.js';
+import { categoryOf, countedItems, processEnvelope, type ProcessContext } from './process.js';
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -135,8 +135,8 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   const refusal = await service.admit(key, settings, counted, receivedAt);
   if (refusal) {
     for (const item of envelope.items) {
-      const category = item.type === 'event' ? 'error' : item.type === 'transaction' ? 'transaction' : item.type === 'span' ? 'span' : null;
-      if (category) service.count(projectId, category, refusal.reason === 'usage_exceeded' ? 'quota' : 'rate_limited');
+      const category = categoryOf(item.type);
+      if (category === 'error' || category === 'transaction' || category === 'span') service.count(projectId, category, refusal.reason === 'usage_exceeded' ? 'quota' : 'rate_limited');
     }
     throw fail(refusal.reason === 'usage_exceeded' ? 'WP_ERR_INGEST_QUOTA' : 'WP_ERR_INGEST_RATE_LIMITED', undefined, rateLimitHeaders(refusal));
   }
