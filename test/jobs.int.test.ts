@@ -8,6 +8,12 @@ const dialects = await testDialects();
 const log = pino({ level: 'silent' });
 
 /** Resolves when `check` returns true, polling every 20 ms (fails after `ms`). */
+/**
+ * Epoch-aligned period whose next occurrence is decades away: tests that make an occurrence due by
+ * hand must not see the job come due again by itself (a 60 s period would, near a minute boundary).
+ */
+const RARELY_MS = 100 * 365 * 86_400_000;
+
 async function until(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -85,11 +91,11 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
 
   it("takes over an occurrence when the claiming node died (its lease expired)", async () => {
     const db = database.storage.db;
-    const job = { name: 'test.takeover', everyMs: 60_000, leaseMs: 300, handler: () => Promise.resolve() };
+    const job = { name: 'test.takeover', everyMs: RARELY_MS, leaseMs: 300, handler: () => Promise.resolve() };
     // A node that claimed the due occurrence and then vanished without finishing.
     const now = Date.now();
     const due = now - 1000;
-    await repo.upsertSchedule(db, job.name, 'every:60000', due, now);
+    await repo.upsertSchedule(db, job.name, `every:${RARELY_MS}`, due, now);
     expect(await repo.claimOccurrence(db, job.name, due, 'dead-node', now, 300)).toBe(true);
     await repo.insertRun(db, { id: '00000000-0000-7000-8000-000000000001', job_name: job.name, node: 'dead-node', scheduled_for: due, started_at: now, finished_at: null, duration_ms: null, status: 'running', error: null, result: null });
     // A second claim while the lease holds fails.
@@ -110,7 +116,7 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
     const started: string[] = [];
     const job = (node: string) => ({
       name: 'test.long',
-      everyMs: 60_000,
+      everyMs: RARELY_MS,
       leaseMs: 200,
       handler: async () => {
         started.push(node);
@@ -118,7 +124,7 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
       },
     });
     const now = Date.now();
-    await repo.upsertSchedule(database.storage.db, 'test.long', 'every:60000', now - 10, now);
+    await repo.upsertSchedule(database.storage.db, 'test.long', `every:${RARELY_MS}`, now - 10, now);
     const a = new JobScheduler(database.storage.db, log, { node: 'node-a', pollMs: 50 });
     const b = new JobScheduler(database.storage.db, log, { node: 'node-b', pollMs: 50 });
     a.register(job('node-a'));
@@ -139,7 +145,7 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
     let reason = '';
     scheduler.register({
       name: 'test.stolen',
-      everyMs: 60_000,
+      everyMs: RARELY_MS,
       leaseMs: 150,
       handler: async ({ signal }) => {
         // As if this node stalled and another claimed the occurrence meanwhile.
@@ -149,7 +155,7 @@ describe.each(dialects)('job scheduler [%s]', (dialect) => {
       },
     });
     const now = Date.now();
-    await repo.upsertSchedule(db, 'test.stolen', 'every:60000', now - 10, now);
+    await repo.upsertSchedule(db, 'test.stolen', `every:${RARELY_MS}`, now - 10, now);
     await scheduler.start();
     await until(() => reason !== '', 5000);
     await scheduler.stop();
