@@ -32,7 +32,7 @@ function cli(args: string[], env: Record<string, string> = {}, input?: string): 
 
 describe('CLI without a database', () => {
   it('has --help on every command', () => {
-    for (const args of [[], ['start'], ['migrate'], ['doctor'], ['user'], ['user', 'create'], ['user', 'reset-password'], ['user', 'disable'], ['user', 'enable'], ['db'], ['db', 'copy'], ['project'], ['project', 'create'], ['project', 'list'], ['token'], ['token', 'create']]) {
+    for (const args of [[], ['start'], ['migrate'], ['doctor'], ['user'], ['user', 'create'], ['user', 'reset-password'], ['user', 'disable'], ['user', 'enable'], ['db'], ['db', 'copy'], ['project'], ['project', 'create'], ['project', 'list'], ['token'], ['token', 'create'], ['backup'], ['backup', 'source', 'add'], ['backup', 'run'], ['backup', 'verify'], ['backup', 'restore'], ['backup', 'prune'], ['backup', 'list']]) {
       const run = cli([...args, '--help']);
       expect({ args, status: run.status }).toEqual({ args, status: 0 });
       expect(run.stdout).toMatch(/^Usage: watchpost/);

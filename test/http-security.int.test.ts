@@ -25,6 +25,23 @@ const PUBLIC_ROUTES = [
   'OPTIONS /api/:projectId/store', // CORS preflight for browser SDKs
 ].sort();
 
+/** Non-API routes without a session: /metrics checks its own token; the ping token in the URL is the heartbeat's credential. */
+const OUTSIDE_API_PUBLIC = [
+  'GET /metrics',
+  'GET /ping/:token',
+  'POST /ping/:token',
+  'GET /ping/:token/:action',
+  'POST /ping/:token/:action',
+  // Public status pages are public by design; a password-protected page checks its own signed access cookie.
+  'GET /status/:slug',
+  'GET /status/:slug/feed.atom',
+  'GET /status/:slug/feed.rss',
+  'GET /status/:slug/summary.json',
+  'GET /status/:slug/badge/status.svg',
+  'GET /status/:slug/badge/uptime.svg',
+  'POST /status/:slug/login', // the password form of a protected status page
+].sort();
+
 function fill(url: string, values: Record<string, string>): string {
   return url.replace(/:(\w+)/g, (_, name: string) => values[name] ?? 'x');
 }
@@ -61,6 +78,11 @@ describe.each(dialects)('HTTP security [%s]', (dialect) => {
         code: 'WP_ERR_AUTH_REQUIRED',
       });
     }
+  });
+
+  it('outside /api serves only the dashboard, /metrics, the heartbeat ping API and public status pages without a session', () => {
+    const outside = [...new Set(t.app.routeTable.filter((r) => !r.url.startsWith('/api') && r.auth !== 'session').map((r) => `${r.method} ${r.url}`))].sort();
+    expect(outside).toEqual(OUTSIDE_API_PUBLIC);
   });
 
   it("answers 403 on every organisation- or project-scoped route for another organisation's user and token", async () => {

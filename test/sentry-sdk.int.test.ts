@@ -153,4 +153,21 @@ describe.each(dialects)('the real @sentry/node SDK against Watchpost [%s]', (dia
     // Exactly one refused request: the SDK honoured X-Sentry-Rate-Limits and sent nothing more.
     expect(errors('rate_limited')).toBe(1);
   });
+
+  it('cron check-ins (withMonitor, captureCheckIn) create and feed a heartbeat monitor', async () => {
+    await sdkApp(dsn, 'cron');
+    const find = async () => (await call({ url: `/api/projects/${projectId}/monitors?type=heartbeat` })).json<{ items: Array<{ id: string; status: string; slug: string | null; heartbeat: { cron: string | null; timezone: string | null; graceSeconds: number } | null }> }>().items.find((m) => m.slug === 'nightly-report');
+    const deadline = Date.now() + 10_000;
+    let monitor = await find();
+    while ((!monitor || monitor.status !== 'down') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      monitor = await find();
+    }
+    expect(monitor?.heartbeat).toMatchObject({ cron: '0 * * * *', timezone: 'Europe/Berlin', graceSeconds: 300 });
+    // The last run failed: the monitor is down. The first (withMonitor) run was a good one, with its duration.
+    expect(monitor?.status).toBe('down');
+    const pings = (await call({ url: `/api/monitors/${monitor?.id ?? ''}/pings` })).json<{ items: Array<{ kind: string; durationMs: number | null }> }>().items;
+    expect(pings.map((p) => p.kind)).toEqual(['fail', 'start', 'success', 'start']);
+    expect(pings[2]?.durationMs).toBeGreaterThanOrEqual(30);
+  });
 });

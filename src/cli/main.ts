@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { VERSION } from '../lib/version.js';
+import { registerBackup } from './commands/backup.js';
 import { registerDb } from './commands/db.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerMigrate } from './commands/migrate.js';
@@ -24,5 +25,6 @@ registerProject(program);
 registerToken(program);
 registerSourcemaps(program);
 registerDb(program);
+registerBackup(program);
 
 await program.parseAsync(process.argv);

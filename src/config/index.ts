@@ -2,9 +2,11 @@ import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, w
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { SmtpSettings } from '../notify/types.js';
 import { envSchema, SECRET_VARIABLES } from './schema.js';
 
 export { SECRET_VARIABLES } from './schema.js';
+export { namedVariable } from './env.js';
 
 export type DatabaseConfig =
   | { readonly dialect: 'sqlite'; readonly file: string }
@@ -43,7 +45,13 @@ export interface Config {
   readonly apiBodyLimitBytes: number;
   readonly ingest: IngestConfig;
   /** How long raw data is kept (docs/configuration.md). */
-  readonly retention: { readonly eventDays: number };
+  readonly retention: { readonly eventDays: number; readonly checkDays: number };
+  /** Backups: the default encryption key and where to look first for pg_dump / pg_restore. */
+  readonly backups: { readonly key: string | null; readonly pgBinDir: string | null; readonly pgSearchPath: string };
+  /** Monitor checks and notification deliveries one node works on at once. */
+  readonly workers: { readonly checks: number; readonly deliveries: number };
+  /** The instance's outgoing mail server for email notifications, when configured. */
+  readonly smtp: SmtpSettings | null;
   readonly metricsToken: string | null;
   readonly jobsEnabled: boolean;
   readonly nodeName: string;
@@ -203,7 +211,10 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlMs: v.WATCHPOST_SESSION_TTL_HOURS * 3_600_000,
     login: { maxFailures: v.WATCHPOST_LOGIN_MAX_FAILURES, lockoutMs: v.WATCHPOST_LOGIN_LOCKOUT_MINUTES * 60_000 },
     apiBodyLimitBytes: v.WATCHPOST_API_BODY_LIMIT_BYTES,
-    retention: { eventDays: v.WATCHPOST_RETENTION_EVENT_DAYS },
+    retention: { eventDays: v.WATCHPOST_RETENTION_EVENT_DAYS, checkDays: v.WATCHPOST_RETENTION_CHECK_DAYS },
+    backups: { key: v.WATCHPOST_BACKUP_KEY ?? null, pgBinDir: v.WATCHPOST_PG_BIN_DIR ?? null, pgSearchPath: env.PATH ?? '' },
+    workers: { checks: v.WATCHPOST_UPTIME_CONCURRENCY, deliveries: v.WATCHPOST_NOTIFY_CONCURRENCY },
+    smtp: v.WATCHPOST_SMTP_URL === undefined ? null : smtpFrom(v.WATCHPOST_SMTP_URL, v.WATCHPOST_SMTP_FROM, problems),
     ingest: {
       maxBodyBytes: v.WATCHPOST_INGEST_MAX_BODY_MB * MIB,
       maxDecompressedBytes: v.WATCHPOST_INGEST_MAX_DECOMPRESSED_MB * MIB,
@@ -222,5 +233,36 @@ export function loadConfig(env: Env = process.env): Config {
       WATCHPOST_TRUST_PROXY: Array.isArray(v.WATCHPOST_TRUST_PROXY) ? v.WATCHPOST_TRUST_PROXY.join(',') : v.WATCHPOST_TRUST_PROXY,
     }),
   };
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+
+/**
+ * WATCHPOST_SMTP_URL: smtp://user:password@host:587 (STARTTLS required), smtps://host:465 (implicit
+ * TLS), or smtp://host:25?tls=none for a plain local relay.
+ */
+function smtpFrom(raw: string, from: string | undefined, problems: string[]): SmtpSettings | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push('WATCHPOST_SMTP_URL: is not a valid URL');
+    return null;
+  }
+  const implicit = url.protocol === 'smtps:';
+  const mode = url.searchParams.get('tls') === 'none' ? 'none' : implicit ? 'tls' : 'starttls';
+  const sender = from ?? url.searchParams.get('from') ?? (url.username ? decodeURIComponent(url.username) : '');
+  if (!sender.includes('@')) {
+    problems.push('WATCHPOST_SMTP_FROM: set the sender address (e.g. watchpost@example.com) for email notifications');
+    return null;
+  }
+  return {
+    host: url.hostname,
+    port: url.port === '' ? (implicit ? 465 : 587) : Number(url.port),
+    security: mode,
+    ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    from: sender,
+  };
 }

@@ -69,6 +69,16 @@ export const envSchema = z.object({
   WATCHPOST_INGEST_QUEUE_SIZE: positiveInt('a positive whole number of envelopes').default(5000),
   WATCHPOST_INGEST_QUEUE_MB: positiveInt('a positive whole number of MiB').default(128),
   WATCHPOST_RETENTION_EVENT_DAYS: positiveInt('a positive whole number of days').default(90),
+  WATCHPOST_RETENTION_CHECK_DAYS: positiveInt('a positive whole number of days').default(90),
+  WATCHPOST_UPTIME_CONCURRENCY: positiveInt('a positive whole number of checks').max(2000).default(100),
+  WATCHPOST_NOTIFY_CONCURRENCY: positiveInt('a positive whole number of deliveries').max(500).default(16),
+  WATCHPOST_BACKUP_KEY: z.string().min(16, 'must be at least 16 characters (generate one with: openssl rand -base64 32)').optional(),
+  WATCHPOST_PG_BIN_DIR: z.string().min(1).optional(),
+  WATCHPOST_SMTP_URL: z
+    .string()
+    .refine((value) => /^smtps?:\/\/[^/]+/.test(value), { message: 'must look like smtp://user:password@host:587 or smtps://host:465' })
+    .optional(),
+  WATCHPOST_SMTP_FROM: z.string().min(3).max(200).optional(),
   WATCHPOST_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WATCHPOST_JOBS: booleanFlag.default(true),
   WATCHPOST_NODE_NAME: z.string().min(1).max(100).optional(),
@@ -80,4 +90,6 @@ export const SECRET_VARIABLES = [
   'WATCHPOST_SECRET_KEY',
   'WATCHPOST_ADMIN_PASSWORD',
   'WATCHPOST_METRICS_TOKEN',
+  'WATCHPOST_SMTP_URL',
+  'WATCHPOST_BACKUP_KEY',
 ] as const;

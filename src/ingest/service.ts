@@ -63,7 +63,7 @@ const OUTCOME_FLUSH_MS = 5_000;
  * (new, regressed) are emitted on `signals` after their batch commits.
  */
 export class IngestService {
-  readonly signals = new EventEmitter<{ issue: [IssueSignal] }>();
+  readonly signals = new EventEmitter<{ issue: [IssueSignal]; checkIn: [SentryCheckInsTable] }>();
   private readonly keys = new Map<string, Cached<IngestKeyInfo | null>>();
   private readonly settingsCache = new Map<number, Cached<ProjectIngestSettings>>();
   private readonly outcomes = new Map<string, { project_id: number; hour: number; category: Category; outcome: Outcome; count: number }>();
@@ -254,13 +254,14 @@ export class IngestService {
         counted.push([w.projectId, 'session', w.sessions.reduce((a, c) => a + c.total, 0)]);
         counted.push([w.projectId, 'monitor', w.checkIns.length]);
       }
-      return events;
+      return { ...events, checkIns };
     });
     // Counted only once committed: a retried batch must not count twice.
     for (const [projectId, n] of result.accepted) this.count(projectId, 'error', 'accepted', n, now);
     for (const [projectId, n] of result.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
     for (const [projectId, category, n] of counted) this.count(projectId, category, 'accepted', n, now);
     for (const signal of result.signals) this.signals.emit('issue', signal);
+    for (const checkIn of result.checkIns) this.signals.emit('checkIn', checkIn);
   }
 
   private async liveProjects(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {

@@ -25,4 +25,24 @@ export function registerBuiltinJobs(ctx: AppContext): void {
     leaseMs: 10 * 60_000,
     handler: ({ signal }) => applyRetention(ctx.storage.db, errorRetentionRules(ctx.config.retention.eventDays), Date.now(), signal),
   });
+  ctx.jobs.register({
+    name: 'retention.uptime',
+    description: `Deletes monitor checks and heartbeat pings older than ${ctx.config.retention.checkDays} days, minute rollups after 2 days, hourly after 90, daily after 400`,
+    everyMs: 3_600_000,
+    leaseMs: 10 * 60_000,
+    handler: ({ signal }) => ctx.services.uptime.prune(ctx.config.retention.checkDays, signal),
+  });
+  ctx.jobs.register({
+    name: 'backups.overdue',
+    description: 'Alerts when a scheduled backup source has had no good backup for longer than its schedule allows',
+    everyMs: 300_000,
+    handler: async () => ({ alerted: await ctx.services.backups.checkOverdue() }),
+  });
+  ctx.jobs.register({
+    name: 'retention.notifications',
+    description: 'Deletes settled notification deliveries and their attempts after 30 days',
+    everyMs: 3_600_000,
+    leaseMs: 10 * 60_000,
+    handler: ({ signal }) => ctx.services.notify.prune(30, signal),
+  });
 }

@@ -11,6 +11,12 @@ import { auditRoutes } from '../audit/routes.js';
 import { sentryReleaseRoutes } from '../deploys/sentry-routes.js';
 import { issueRoutes } from '../errors/routes.js';
 import { sourceMapRoutes } from '../errors/sourcemaps/routes.js';
+import { notifyRoutes } from '../notify/routes.js';
+import { registerCustomDomains, statusPublicRoutes } from '../status-pages/public-routes.js';
+import { statusPageRoutes } from '../status-pages/routes.js';
+import { pingRoutes } from '../uptime/ping-routes.js';
+import { uptimeRoutes } from '../uptime/routes.js';
+import { backupRoutes } from '../backups/routes.js';
 import { sentryArtifactRoutes } from '../errors/sourcemaps/sentry-routes.js';
 import { sentryIngestRoutes } from '../ingest/sentry/routes.js';
 import { ingestSettingsRoutes } from '../ingest/settings-routes.js';
@@ -70,6 +76,10 @@ function apiRoutes(api: ApiInstance, ctx: AppContext): void {
   performanceRoutes(api, ctx);
   ingestSettingsRoutes(api, ctx);
   sourceMapRoutes(api, ctx);
+  notifyRoutes(api, ctx);
+  uptimeRoutes(api, ctx);
+  backupRoutes(api, ctx);
+  statusPageRoutes(api, ctx);
   sentryApiScope(api, async (scope) => {
     await sentryArtifactRoutes(scope, ctx);
     sentryReleaseRoutes(scope, ctx);
@@ -183,6 +193,18 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     metricsRoute(scope, ctx);
     done();
   });
+  await app.register((scope, _options, done) => {
+    registerAuthHook(scope, ctx);
+    pingRoutes(scope, ctx);
+    done();
+  });
+  await app.register((scope, _options, done) => {
+    registerAuthHook(scope, ctx);
+    statusPublicRoutes(scope, ctx);
+    done();
+  });
+  // Before the dashboard: on a status page's custom domain, `/` is that page instead of the dashboard.
+  registerCustomDomains(app, ctx);
 
   await registerDashboard(app, options.webRoot ?? join(PACKAGE_ROOT, 'dist', 'web'));
   return app;

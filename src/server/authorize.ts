@@ -141,7 +141,22 @@ export const SCOPE_RESOLVERS: Record<string, ScopeResolver> = {
     const project = projectId === undefined ? undefined : await loadProject(ctx, request, projectId);
     return project ? { orgId: project.orgId } : 'not-found';
   },
+  channelId: (ctx, request, value) => projectScope(ctx, request, ctx.services.notify.channelProject(value)),
+  deliveryId: (ctx, request, value) => projectScope(ctx, request, ctx.services.notify.deliveryProject(value)),
+  monitorId: (ctx, request, value) => projectScope(ctx, request, ctx.services.uptime.projectOf(value)),
+  sourceId: (ctx, request, value) => projectScope(ctx, request, ctx.services.backups.sourceProject(value)),
+  backupId: (ctx, request, value) => projectScope(ctx, request, ctx.services.backups.backupProject(value)),
+  windowId: (ctx, request, value) => projectScope(ctx, request, ctx.services.uptime.windowProject(value)),
+  statusPageId: (ctx, request, value) => projectScope(ctx, request, ctx.services.statusPages.pageProject(value)),
+  statusIncidentId: (ctx, request, value) => projectScope(ctx, request, ctx.services.statusPages.incidentProject(value)),
 };
+
+/** The organisation of a project found by id (undefined: the thing named doesn't exist). */
+async function projectScope(ctx: AppContext, request: FastifyRequest, projectId: Promise<number | undefined>): Promise<{ orgId: string } | 'not-found'> {
+  const id = await projectId;
+  const project = id === undefined ? undefined : await loadProject(ctx, request, id);
+  return project ? { orgId: project.orgId } : 'not-found';
+}
 
 /** Checks the caller's membership for every scoped parameter of the matched route. */
 export async function checkRouteScope(ctx: AppContext, request: FastifyRequest): Promise<void> {

@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import { AccountsService } from '../accounts/service.js';
 import { SetupService } from '../accounts/setup.js';
 import { AuditService } from '../audit/service.js';
+import { BackupsService } from '../backups/service.js';
 import type { Config } from '../config/index.js';
 import { DeploysService } from '../deploys/service.js';
 import { IssuesService } from '../errors/service.js';
@@ -11,10 +12,13 @@ import { IngestSettingsService } from '../ingest/settings.js';
 import { PerformanceService } from '../performance/service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { SecretBox, TokenHasher } from '../lib/crypto.js';
+import { NotifyService } from '../notify/service.js';
 import { OrgsService } from '../orgs/service.js';
 import { ProjectsService } from '../projects/service.js';
+import { StatusPagesService } from '../status-pages/service.js';
 import { openStorage, type Storage } from '../storage/db.js';
 import { TokensService } from '../tokens/service.js';
+import { UptimeService } from '../uptime/service.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
 export interface Services {
@@ -30,6 +34,10 @@ export interface Services {
   readonly performance: PerformanceService;
   readonly sourcemaps: SourceMapsService;
   readonly deploys: DeploysService;
+  readonly notify: NotifyService;
+  readonly uptime: UptimeService;
+  readonly backups: BackupsService;
+  readonly statusPages: StatusPagesService;
 }
 
 /**
@@ -76,6 +84,23 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     batch: (durationMs, failed) => metrics.ingestBatch.observe({ result: failed ? 'error' : 'ok' }, durationMs / 1000),
     queue: (envelopes) => metrics.ingestQueue.set(envelopes),
   });
+  const secrets = new SecretBox(config.secretKey);
+  const notify = new NotifyService(db, storage.dialect, secrets, audit, {
+    node: config.nodeName,
+    smtp: config.smtp,
+    log,
+    concurrency: config.workers.deliveries,
+    onAttempt: (channel, result) => metrics.notifyAttempts.inc({ channel, result }),
+  });
+  const uptime = new UptimeService(db, storage.dialect, secrets, audit, notify, {
+    node: config.nodeName,
+    publicUrl: config.publicUrl,
+    log,
+    onCheck: ({ type, status, lagMs }) => {
+      metrics.uptimeChecks.inc({ type, status });
+      if (lagMs !== null) metrics.uptimeCheckLag.observe(lagMs / 1000);
+    },
+  });
   const services: Services = {
     audit,
     accounts,
@@ -89,7 +114,27 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     performance: new PerformanceService(db),
     sourcemaps: new SourceMapsService(db, { log }),
     deploys: new DeploysService(db),
+    notify,
+    uptime,
+    statusPages: new StatusPagesService(db, audit, uptime, { publicUrl: config.publicUrl, secretKey: config.secretKey }),
+    backups: new BackupsService(db, storage.dialect, secrets, audit, notify, { node: config.nodeName, publicUrl: config.publicUrl, log, defaultKey: config.backups.key,
+      pgBinDir: config.backups.pgBinDir,
+      pgSearchPath: config.backups.pgSearchPath,
+      self: config.database.dialect === 'sqlite' ? { dialect: 'sqlite', file: config.database.file } : { dialect: 'postgres', url: config.database.url },
+      dataDir: config.dataDir,
+    }),
   };
+  // Sentry cron check-ins feed heartbeat monitors once their batch has committed, one at a time
+  // so a run's in_progress is applied before its ok.
+  let checkIns: Promise<void> = Promise.resolve();
+  ingest.signals.on('checkIn', (checkIn) => {
+    checkIns = checkIns
+      .then(async () => {
+        const project = await projects.get(checkIn.project_id);
+        if (project) await services.uptime.sentryCheckIn(project.orgId, checkIn);
+      })
+      .catch((error: unknown) => log.error({ err: error, slug: checkIn.monitor_slug }, 'could not apply a Sentry check-in to its monitor'));
+  });
   const jobs = new JobScheduler(db, log, {
     node: config.nodeName,
     onRunFinished: ({ job, status }) => metrics.jobRuns.inc({ job, status }),
@@ -98,13 +143,16 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     config,
     log,
     storage,
-    secrets: new SecretBox(config.secretKey),
+    secrets,
     hasher,
     services,
     jobs,
     metrics,
     async close() {
       await jobs.stop();
+      await services.uptime.stop();
+      await services.backups.stop();
+      await notify.stop();
       // Commit what ingest has accepted before the database goes away.
       await services.ingest.close();
       metrics.dispose();

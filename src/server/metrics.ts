@@ -10,6 +10,9 @@ export interface Metrics {
   readonly ingestItems: Counter<'category' | 'outcome'>;
   readonly ingestBatch: Histogram<'result'>;
   readonly ingestQueue: Gauge;
+  readonly uptimeChecks: Counter<'type' | 'status'>;
+  readonly uptimeCheckLag: Histogram;
+  readonly notifyAttempts: Counter<'channel' | 'result'>;
   dispose(): void;
 }
 
@@ -61,6 +64,24 @@ export function createMetrics(storage: Storage): Metrics {
     help: 'Envelopes accepted but not yet committed on this node (503 above WATCHPOST_INGEST_QUEUE_SIZE)',
     registers: [registry],
   });
+  const uptimeChecks = new Counter({
+    name: 'watchpost_uptime_checks_total',
+    help: 'Monitor checks run on this node by monitor type and result (up, degraded, down, maintenance)',
+    labelNames: ['type', 'status'] as const,
+    registers: [registry],
+  });
+  const uptimeCheckLag = new Histogram({
+    name: 'watchpost_uptime_check_lag_seconds',
+    help: 'How late a scheduled check started compared with its due time',
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const notifyAttempts = new Counter({
+    name: 'watchpost_notify_attempts_total',
+    help: 'Notification delivery attempts by channel type and result (delivered, retry, failed)',
+    labelNames: ['channel', 'result'] as const,
+    registers: [registry],
+  });
   const unobserve = storage.observeQueries(({ kind, durationMs, failed }) => {
     dbDuration.observe({ kind, outcome: failed ? 'error' : 'ok' }, durationMs / 1000);
   });
@@ -72,6 +93,9 @@ export function createMetrics(storage: Storage): Metrics {
     ingestItems,
     ingestBatch,
     ingestQueue,
+    uptimeChecks,
+    uptimeCheckLag,
+    notifyAttempts,
     dispose() {
       unobserve();
       registry.clear();

@@ -50,7 +50,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     const bootstrap = await ctx.services.setup.bootstrap(config.admin);
     const app = await buildApp(ctx, options);
     await app.listen({ port: config.port, host: config.host });
-    if (config.jobsEnabled) await ctx.jobs.start();
+    if (config.jobsEnabled) {
+      await ctx.jobs.start();
+      // Monitor checks and notification deliveries are background work too: a node without jobs only serves HTTP.
+      ctx.services.notify.start();
+      ctx.services.uptime.start();
+      ctx.services.backups.start();
+    }
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;

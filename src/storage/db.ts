@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import type { Database } from './schema.js';
+import { cachingDatabase } from './statement-cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -52,7 +53,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     // load. Durability is unchanged (it depends on synchronous, not on when pages move back).
     database.pragma('wal_autocheckpoint = 4000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(database) }), log });
     return {
       db,
       dialect: 'sqlite',

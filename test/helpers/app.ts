@@ -9,7 +9,7 @@ import type { Organization, Role } from '../../src/orgs/types.js';
 import { buildApp } from '../../src/server/app.js';
 import type { ApiInstance } from '../../src/server/api-types.js';
 import { createContext, type AppContext } from '../../src/server/context.js';
-import type { Dialect } from '../../src/storage/db.js';
+import { openStorage, type Dialect } from '../../src/storage/db.js';
 import { createTestDatabase, type TestDatabase } from './dialects.js';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -47,11 +47,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A fresh app on a fresh database of `dialect`, built exactly as production builds it. */
-export async function createTestApp(dialect: Dialect, overrides: Record<string, string> = {}, existing?: TestDatabase): Promise<TestApp> {
+/**
+ * A fresh app on a fresh database of `dialect`, built exactly as production builds it. With
+ * `existing`, a second node on the same database; `ownConnection` gives it its own connection
+ * (pool) like a separate process would have.
+ */
+export async function createTestApp(dialect: Dialect, overrides: Record<string, string> = {}, existing?: TestDatabase, options: { ownConnection?: boolean } = {}): Promise<TestApp> {
   const db = existing ?? (await createTestDatabase(dialect));
   const { config, dataDir } = testConfig(overrides);
-  const ctx = createContext(config, { storage: db.storage, logger: pino({ level: 'silent' }) });
+  // For PostgreSQL, `url` carries the test schema (search_path), as a separate process would use it.
+  const ownStorage = existing && options.ownConnection ? openStorage(existing.config.dialect === 'postgres' ? { ...existing.config, url: existing.url } : existing.config) : null;
+  const ctx = createContext(config, { storage: ownStorage ?? db.storage, logger: pino({ level: 'silent' }) });
   const app = await buildApp(ctx, { webRoot: join(dataDir, 'no-web') });
   await app.ready();
 
@@ -93,6 +99,7 @@ export async function createTestApp(dialect: Dialect, overrides: Record<string, 
     async close() {
       await app.close();
       await ctx.close();
+      await ownStorage?.close();
       if (!existing) await db.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },

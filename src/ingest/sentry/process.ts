@@ -1,4 +1,5 @@
-import { deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
 import { normalizeEvent, type NormalizedEvent } from '../../errors/event.js';
 import { computeGrouping } from '../../errors/grouping.js';
 import { sessionCounts, type SessionCounts } from '../../errors/release-health.js';
@@ -58,6 +59,8 @@ export function countedItems(envelope: Envelope): number {
   return envelope.items.filter((item) => item.type === 'event' || item.type === 'transaction' || item.type === 'span').length;
 }
 
+const deflateRawAsync = promisify(deflateRaw);
+
 const EXTENSION_URL = /^(?:chrome|moz|safari(?:-web)?|ms-browser)-extension:\/\//;
 
 /** Sentry's default inbound filter: errors thrown by browser extensions, not by the app. */
@@ -79,9 +82,17 @@ export async function processEvent(raw: unknown, ctx: ProcessContext): Promise<E
   if (fromBrowserExtension(event)) return 'filtered';
   if (ctx.symbolicate) await ctx.symbolicate(event);
   const grouping = computeGrouping(event);
-  // Level 1: the body is read rarely; compressing fast matters more than a few percent of size.
-  const data = deflateRawSync(JSON.stringify(event.data), { level: 1 });
+  // Level 1: the body is read rarely; compressing fast matters more than a few percent of size. The
+  // asynchronous form runs in libuv's thread pool, so compression uses another core.
+  const data = await deflateRawAsync(JSON.stringify(event.data), { level: 1 });
   return { projectId: ctx.projectId, event, grouping, data };
+}
+
+/** A check-in's monitor_config as JSON, or null when absent or too large to keep whole. */
+function monitorConfig(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const json = JSON.stringify(value);
+  return json.length <= 4000 ? json : null;
 }
 
 function checkIn(payload: unknown, ctx: ProcessContext, environment: string | null): SentryCheckInsTable {
@@ -98,7 +109,7 @@ function checkIn(payload: unknown, ctx: ProcessContext, environment: string | nu
     status,
     duration_ms: typeof p.duration === 'number' && Number.isFinite(p.duration) ? p.duration * 1000 : null,
     environment: typeof p.environment === 'string' ? p.environment.slice(0, 64) : environment,
-    monitor_config: typeof p.monitor_config === 'object' && p.monitor_config !== null ? JSON.stringify(p.monitor_config).slice(0, 4000) : null,
+    monitor_config: monitorConfig(p.monitor_config),
     received_at: ctx.receivedAt,
   };
 }

@@ -3,6 +3,9 @@ import type { Dialect } from '../db.js';
 import { foundation } from './0001-foundation.js';
 import { errorsPerformance } from './0002-errors-performance.js';
 import { sourceMaps } from './0003-source-maps.js';
+import { uptimeNotify } from './0004-uptime-notify.js';
+import { statusPages } from './0005-status-pages.js';
+import { backups } from './0006-backups.js';
 
 /** A schema change written once for both engines; `dialect` covers the few differences. */
 export interface WatchpostMigration {
@@ -13,4 +16,4 @@ export interface WatchpostMigration {
 }
 
 /** In order. Never edit a migration that has shipped; add a new one. */
-export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps];
+export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps, uptimeNotify, statusPages, backups];
