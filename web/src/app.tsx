@@ -22,6 +22,14 @@ const IssuesPage = lazyPage(() => import('./pages/issues-page'), 'IssuesPage');
 const IssuePage = lazyPage(() => import('./pages/issue-page'), 'IssuePage');
 const PerformancePage = lazyPage(() => import('./pages/performance-page'), 'PerformancePage');
 const ReleasesPage = lazyPage(() => import('./pages/releases-page'), 'ReleasesPage');
+const MonitorsPage = lazyPage(() => import('./pages/monitors-page'), 'MonitorsPage');
+const MonitorPage = lazyPage(() => import('./pages/monitor-page'), 'MonitorPage');
+const MonitorFormPage = lazyPage(() => import('./pages/monitor-form-page'), 'MonitorFormPage');
+const NotificationsPage = lazyPage(() => import('./pages/notifications-page'), 'NotificationsPage');
+const StatusPagesPage = lazyPage(() => import('./pages/status-pages-page'), 'StatusPagesPage');
+const StatusPagePage = lazyPage(() => import('./pages/status-page-page'), 'StatusPagePage');
+const BackupsPage = lazyPage(() => import('./pages/backups-page'), 'BackupsPage');
+const ProjectRedirectPage = lazyPage(() => import('./pages/project-redirect-page'), 'ProjectRedirectPage');
 const MembersPage = lazyPage(() => import('./pages/members-page'), 'MembersPage');
 const TokensPage = lazyPage(() => import('./pages/tokens-page'), 'TokensPage');
 const AuditPage = lazyPage(() => import('./pages/audit-page'), 'AuditPage');
@@ -43,7 +51,30 @@ function useLoginRedirect(): void {
   }, [navigate]);
 }
 
-const LOGGED_IN_PAGES = [HomePage, ProjectsPage, ProjectSettingsPage, IssuesPage, IssuePage, PerformancePage, ReleasesPage, MembersPage, TokensPage, AuditPage, OrgSettingsPage, JobsPage, InstanceAuditPage, AccountPage];
+const LOGGED_IN_PAGES = [
+  HomePage,
+  ProjectsPage,
+  ProjectSettingsPage,
+  IssuesPage,
+  IssuePage,
+  PerformancePage,
+  ReleasesPage,
+  MonitorsPage,
+  MonitorPage,
+  MonitorFormPage,
+  NotificationsPage,
+  StatusPagesPage,
+  StatusPagePage,
+  BackupsPage,
+  MembersPage,
+  TokensPage,
+  AuditPage,
+  OrgSettingsPage,
+  JobsPage,
+  InstanceAuditPage,
+  AccountPage,
+  ProjectRedirectPage,
+];
 
 function LoggedInApp() {
   const [location] = useLocation();
@@ -61,6 +92,14 @@ function LoggedInApp() {
               <Route path="/orgs/:orgSlug/projects/:projectId/issues/:issueId">{() => <WithOrg page={IssuePage} />}</Route>
               <Route path="/orgs/:orgSlug/projects/:projectId/performance">{() => <WithOrg page={PerformancePage} />}</Route>
               <Route path="/orgs/:orgSlug/projects/:projectId/releases">{() => <WithOrg page={ReleasesPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/monitors">{() => <WithOrg page={MonitorsPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/monitors/new">{() => <WithOrg page={MonitorFormPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/monitors/:monitorId/edit">{() => <WithOrg page={MonitorFormPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/monitors/:monitorId">{() => <WithOrg page={MonitorPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/notifications">{() => <WithOrg page={NotificationsPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/status-pages">{() => <WithOrg page={StatusPagesPage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/status-pages/:statusPageId">{() => <WithOrg page={StatusPagePage} />}</Route>
+              <Route path="/orgs/:orgSlug/projects/:projectId/backups">{() => <WithOrg page={BackupsPage} />}</Route>
               <Route path="/orgs/:orgSlug/projects/:projectId">
                 {(params) => <Redirect to={`/orgs/${params.orgSlug}/projects/${params.projectId}/settings`} replace />}
               </Route>
@@ -69,6 +108,8 @@ function LoggedInApp() {
               <Route path="/orgs/:orgSlug/audit">{() => <WithOrg page={AuditPage} />}</Route>
               <Route path="/orgs/:orgSlug/settings">{() => <WithOrg page={OrgSettingsPage} />}</Route>
               <Route path="/orgs/:orgSlug">{(params) => <Redirect to={`/orgs/${params.orgSlug}/projects`} replace />}</Route>
+              {/* Links in notifications name the project only: find its organisation. */}
+              <Route path="/projects/:projectId/*?" component={ProjectRedirectPage} />
               <Route path="/admin/jobs" component={JobsPage} />
               <Route path="/admin/audit" component={InstanceAuditPage} />
               <Route path="/account" component={AccountPage} />

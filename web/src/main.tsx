@@ -13,6 +13,9 @@ import './styles/pages.css';
 import './styles/charts.css';
 import './styles/issues.css';
 import './styles/performance.css';
+import './styles/uptime.css';
+import './styles/status-pages.css';
+import './styles/backups.css';
 
 applyTheme(storedTheme());
 watchSystemTheme(storedTheme);

@@ -7,7 +7,7 @@ interface Props {
   title: string;
   description?: ReactNode;
   children: ReactNode;
-  size?: 'sm' | 'md';
+  size?: 'sm' | 'md' | 'lg';
 }
 
 /**

@@ -4,7 +4,7 @@ import { useApi } from '../hooks/use-api';
 import { Dropdown } from './dropdown';
 import { CheckIcon, ChevronsUpDownIcon, FolderIcon, ListIcon } from './icons';
 
-const SECTIONS = ['issues', 'performance', 'releases', 'settings'];
+const SECTIONS = ['issues', 'performance', 'releases', 'monitors', 'notifications', 'status-pages', 'settings'];
 
 /** The projects of the current organisation; picking one opens the same page of it (its issues, …), else its settings. */
 export function ProjectSwitcher({ org }: { org: OrgWithRole }) {

@@ -6,7 +6,7 @@ import { useCurrentOrg } from '../hooks/use-current-org';
 import { useSession } from '../hooks/use-session';
 import { NEEDS, roleAtLeast } from '../lib/roles';
 import { readStored } from '../lib/storage';
-import { ActivityIcon, BugIcon, FolderIcon, KeyIcon, ListIcon, LogoIcon, PackageIcon, ScrollIcon, SettingsIcon, TimerIcon, UsersIcon } from './icons';
+import { ActivityIcon, BellIcon, BugIcon, DatabaseIcon, FolderIcon, GlobeIcon, HeartPulseIcon, KeyIcon, ListIcon, LogoIcon, PackageIcon, ScrollIcon, SettingsIcon, TimerIcon, UsersIcon } from './icons';
 import { OrgSwitcher } from './org-switcher';
 import { UserMenu } from './user-menu';
 import { lastProjectKey } from './with-project';
@@ -57,6 +57,18 @@ function ProjectNav({ base, projectId, name, onNavigate }: { base: string; proje
       </NavItem>
       <NavItem href={`${root}/releases`} icon={<PackageIcon />} onNavigate={onNavigate}>
         Releases
+      </NavItem>
+      <NavItem href={`${root}/monitors`} icon={<HeartPulseIcon />} onNavigate={onNavigate}>
+        Monitors
+      </NavItem>
+      <NavItem href={`${root}/notifications`} icon={<BellIcon />} onNavigate={onNavigate}>
+        Notifications
+      </NavItem>
+      <NavItem href={`${root}/status-pages`} icon={<GlobeIcon />} onNavigate={onNavigate}>
+        Status pages
+      </NavItem>
+      <NavItem href={`${root}/backups`} icon={<DatabaseIcon />} onNavigate={onNavigate}>
+        Backups
       </NavItem>
       <NavItem href={`${root}/settings`} icon={<SettingsIcon />} onNavigate={onNavigate}>
         Project settings

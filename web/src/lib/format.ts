@@ -114,3 +114,11 @@ export function formatMsShort(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${Number((ms / 1000).toFixed(2))} s`;
 }
+
+/** A label inside a sentence: "Request body" → "request body", but "SMTP" and "URL" stay. */
+export function inSentence(label: string): string {
+  return label
+    .split(' ')
+    .map((word) => (/^[A-Z][a-z]/.test(word) ? word.toLowerCase() : word))
+    .join(' ');
+}

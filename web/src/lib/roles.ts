@@ -14,6 +14,14 @@ export const NEEDS = {
   orgDelete: 'owner',
   /** Resolving, ignoring, assigning, commenting on, merging and deleting issues ("project:write"). */
   issueTriage: 'member',
+  /** Adding, changing, pausing and checking monitors, maintenance windows and notification channels ("project:write"). */
+  monitorManage: 'member',
+  /** Creating and changing status pages, their components, incidents and maintenance ("project:write"). */
+  statusPageManage: 'member',
+  /** Adding and deleting backup sources, applying retention and restoring ("project:update": they hold database credentials). */
+  backupManage: 'admin',
+  /** Backing up now and running restore tests ("project:write"). */
+  backupRun: 'member',
 } as const satisfies Record<string, Role>;
 
 /** The role needed to create a token of each scope (no token can do more than its creator). */

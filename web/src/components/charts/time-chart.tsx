@@ -170,12 +170,22 @@ export function LineChart({ times, series, formatValue, formatTick, formatTime, 
 }
 
 /** Bars per bucket, stacked bottom-up in the order of `series` (e.g. accepted, then dropped). */
-export function StackedBarChart({ times, series, formatValue, formatTick, formatTime, label, height = 180, showTotal = true }: CommonProps & { series: ChartSeries<number>[]; showTotal?: boolean }) {
+export function StackedBarChart({
+  times,
+  series,
+  formatValue,
+  formatTick,
+  formatTime,
+  label,
+  height = 180,
+  showTotal = true,
+  maxBarWidth = Infinity,
+}: CommonProps & { series: ChartSeries<number>[]; showTotal?: boolean; /** Keeps a handful of bars from filling the whole width. */ maxBarWidth?: number }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
   const totals = times.map((_, index) => series.reduce((sum, s) => sum + (s.values[index] ?? 0), 0));
   const box = layout(width, height, Math.max(0, ...totals), true);
   const slot = times.length > 0 ? box.plotWidth / times.length : box.plotWidth;
-  const barWidth = Math.max(1, slot * 0.72);
+  const barWidth = Math.max(1, Math.min(maxBarWidth, slot * 0.72));
   const x = (index: number) => PADDING.left + index * slot + slot / 2;
   const { hover, onPointerMove, onPointerLeave } = useHoverIndex(times.length, (px) => Math.floor((px - PADDING.left) / slot));
 
