@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { fail } from '../lib/errors.js';
 import { randomHex } from '../lib/ids.js';
-import { BAG_LIMITS, bagData, breadcrumbsData, fitToBudget, requestData, type EventError } from './event-data.js';
+import { BAG_LIMITS, bagData, breadcrumbsData, fitToBudget, MAX_EVENT_BYTES, requestData, type EventError } from './event-data.js';
 import { buildTags } from './event-tags.js';
 import { normalizeStacktrace, type NormalizedStack } from './frames.js';
 import { asBool, asString, compact, isRecord, parseTimestamp, setOwn, toRfc3339, trimValue, truncate } from './json-values.js';
@@ -62,6 +62,12 @@ export interface NormalizedEvent {
 export interface NormalizeOptions {
   receivedAt: number;
   clientIp?: string | null;
+  /**
+   * Size of the event's JSON as received, when known. Normalising only trims the input and adds a
+   * bounded set of fields, so an event received well under the storage budget can't exceed it and
+   * skips the budget check (a full JSON.stringify of the event).
+   */
+  inputBytes?: number;
 }
 
 const MAX_EXCEPTIONS = 25;
@@ -278,7 +284,7 @@ export function normalizeEvent(input: unknown, options: NormalizeOptions): Norma
   put('sdk', sdkData);
   put('modules', bagData(input.modules, { depth: 1, stringChars: 128, items: 1000 }));
   put('debug_meta', bagData(input.debug_meta, { depth: 4, stringChars: 1024, items: 1000 }));
-  fitToBudget(data, errors);
+  if (options.inputBytes === undefined || options.inputBytes > MAX_EVENT_BYTES / 4) fitToBudget(data, errors);
   if (errors.length > 0) data.errors = errors;
 
   return { ...base, tags, data };
