@@ -72,7 +72,8 @@ describe.skipIf(!available)('uptime monitors and notifications in real Chromium'
     expect(site.received.filter((r) => r.path === '/health')).toHaveLength(1);
 
     await page.getByRole('button', { name: 'Create monitor' }).click();
-    await page.waitForURL(/\/monitors\/[^/]+$/);
+    // The form lives at /monitors/new?type=http, which must not count as the saved monitor's page.
+    await page.waitForURL(/\/monitors\/(?!new(?:[/?]|$))[^/?]+$/);
     httpMonitorId = page.url().split('/').at(-1)!;
     expect(await server.ctx.services.uptime.get(httpMonitorId)).toMatchObject({ name: 'Shop API', type: 'http', config: { keyword: { value: 'systems go' } } });
 
