@@ -47,6 +47,10 @@ describe.each(dialects)('two ingest nodes writing the same issues at once [%s]',
     expect(issues.reduce((s, i) => s + i.times_seen, 0)).toBe(240);
     const tags = await db.selectFrom('issue_tag_values').select((eb) => eb.fn.sum<number>('count').as('n')).where('key', '=', 'shard').executeTakeFirst();
     expect(Number(tags?.n)).toBe(240);
+    // Both nodes merge the pending spans; flushing one drains both nodes' rows.
+    await a.ctx.services.ingest.flushPerformance();
+    const pending = await db.selectFrom('perf_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    expect(Number(pending?.n)).toBe(0);
     const endpoints = await db.selectFrom('perf_endpoint_hours').select((eb) => eb.fn.sum<number>('count').as('n')).where('project_id', '=', project.id).executeTakeFirst();
     expect(Number(endpoints?.n)).toBe(240);
     const merged = await a.ctx.services.performance.endpoints(project.id, '24h');

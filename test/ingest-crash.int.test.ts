@@ -29,7 +29,7 @@ describe.each(dialects)('accepted events survive kill -9 [%s]', (dialect) => {
   });
   afterAll(() => t.close());
 
-  it('every event answered 200 is in the database after SIGKILL mid-load', async () => {
+  it('every event and transaction answered 200 is stored after SIGKILL mid-load', async () => {
     const owner = await t.signUp('crash@example.com', { orgName: 'Crash' });
     if (!owner.org) throw new Error('no org');
     const { project, key } = await t.ctx.services.projects.create(owner.org.id, { name: 'Crashy' }, null);
@@ -37,15 +37,26 @@ describe.each(dialects)('accepted events survive kill -9 [%s]', (dialect) => {
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
     const acknowledged: string[] = [];
+    let transactionsAcknowledged = 0;
+    let transactionsSent = 0;
     let killed = false;
     const sendOne = async (i: number): Promise<void> => {
       const id = randomHex(16);
-      const body = serializeEnvelope({ event_id: id }, [
-        { header: { type: 'event' }, payload: { event_id: id, level: 'error', exception: { values: [{ type: 'Error', value: `crash test ${i}`, stacktrace: { frames: [{ function: `site${i % 5}`, filename: 'app.js', in_app: true }] } }] } } },
-      ]);
+      // Every third envelope is a transaction: those wait in the pending queue for the rollups.
+      const transaction = i % 3 === 2;
+      const now = Date.now() / 1000;
+      const body = transaction
+        ? serializeEnvelope({ event_id: id }, [
+            { header: { type: 'transaction' }, payload: { type: 'transaction', transaction: `GET /crash/${i % 4}`, start_timestamp: now - 0.02, timestamp: now, contexts: { trace: { trace_id: randomHex(16), span_id: randomHex(8), op: 'http.server', status: 'ok' } }, spans: [{ span_id: randomHex(8), trace_id: randomHex(16), op: 'db', description: 'SELECT 1', start_timestamp: now - 0.01, timestamp: now }] } },
+          ])
+        : serializeEnvelope({ event_id: id }, [
+            { header: { type: 'event' }, payload: { event_id: id, level: 'error', exception: { values: [{ type: 'Error', value: `crash test ${i}`, stacktrace: { frames: [{ function: `site${i % 5}`, filename: 'app.js', in_app: true }] } }] } } },
+          ]);
+      if (transaction) transactionsSent++;
       try {
         const response = await fetch(`${url}/api/${project.id}/envelope/`, { method: 'POST', body, headers: { 'x-sentry-auth': `Sentry sentry_key=${key.publicKey}` } });
-        if (response.status === 200) acknowledged.push(id);
+        if (response.status === 200 && transaction) transactionsAcknowledged++;
+        else if (response.status === 200) acknowledged.push(id);
       } catch {
         // The server died while this request was in flight: it was never acknowledged.
       }
@@ -70,5 +81,15 @@ describe.each(dialects)('accepted events survive kill -9 [%s]', (dialect) => {
     const stored = new Set((await t.db.storage.db.selectFrom('events').select('event_id').where('project_id', '=', project.id).execute()).map((r) => r.event_id));
     const lost = acknowledged.filter((id) => !stored.has(id));
     expect(lost).toEqual([]);
+
+    // Transactions answered 200 were queued durably: merged after the crash (here by the test's own
+    // node), every one is in the endpoint rollups — at most those sent, if one committed unanswered.
+    expect(transactionsAcknowledged).toBeGreaterThan(0);
+    await t.ctx.services.ingest.flushPerformance();
+    const rollup = await t.db.storage.db.selectFrom('perf_endpoint_hours').select((eb) => eb.fn.sum<number>('count').as('n')).where('project_id', '=', project.id).executeTakeFirst();
+    expect(Number(rollup?.n)).toBeGreaterThanOrEqual(transactionsAcknowledged);
+    expect(Number(rollup?.n)).toBeLessThanOrEqual(transactionsSent);
+    const spans = await t.db.storage.db.selectFrom('perf_span_hours').select((eb) => eb.fn.sum<number>('count').as('n')).where('project_id', '=', project.id).executeTakeFirst();
+    expect(Number(spans?.n)).toBe(Number(rollup?.n));
   });
 });

@@ -91,7 +91,9 @@ describe.each(dialects)('the real @sentry/node SDK against Watchpost [%s]', (dia
     const events = (await call({ url: `/api/issues/${payment?.id}/events` })).json<{ items: Array<{ eventId: string }> }>();
     expect(events.items.map((e) => e.eventId)).toEqual([latest.eventId, latest.previousEventId]);
 
-    // The transaction (a streamed segment span on current SDKs) lands in the endpoint rollups.
+    // The transaction (a streamed segment span on current SDKs) lands in the endpoint rollups
+    // (merged from the pending queue within half a second; flushed here to read the tables directly).
+    await t.ctx.services.ingest.flushPerformance();
     const endpoints = await t.db.storage.db.selectFrom('perf_endpoint_hours').select(['name', 'count']).where('project_id', '=', projectId).execute();
     expect(endpoints).toEqual([{ name: 'GET /orders/:id', count: 1 }]);
     const spans = await t.db.storage.db.selectFrom('perf_span_hours').select(['op', 'description', 'count']).where('project_id', '=', projectId).orderBy('op').execute();

@@ -6,7 +6,8 @@ import type { ScrubOptions } from '../errors/scrub.js';
 import type { SessionCounts } from '../errors/release-health.js';
 import { writeSessions } from '../errors/release-health.js';
 import { writeEvents, type EventToStore, type IssueSignal } from '../errors/write.js';
-import { writeSpans, type SpansToStore } from '../performance/write.js';
+import { PendingRollup, queueSpans } from '../performance/pending.js';
+import type { SpansToStore } from '../performance/write.js';
 import type { ProjectsService } from '../projects/service.js';
 import { chunkRows, hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
@@ -71,6 +72,7 @@ export class IngestService {
   private readonly limiter: RateLimiter;
   private readonly writer: BatchWriter<IngestWork>;
   private readonly outcomeTimer: NodeJS.Timeout;
+  private readonly rollup: PendingRollup;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -98,6 +100,16 @@ export class IngestService {
       }
     }, OUTCOME_FLUSH_MS);
     this.outcomeTimer.unref();
+    this.rollup = new PendingRollup(db, dialect, { log });
+    this.rollup.start();
+  }
+
+  /**
+   * Merges accepted spans still queued into the performance rollups (every node does so twice a
+   * second); the performance summaries call this first so they include everything accepted.
+   */
+  flushPerformance(): Promise<number> {
+    return this.rollup.flush();
   }
 
   /** The project and limits for a DSN public key, or null when unknown or revoked. */
@@ -242,14 +254,16 @@ export class IngestService {
       await lockProjects(trx, this.dialect, live);
       const events = await writeEvents(trx, items.flatMap((w) => w.events), now);
       const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
-      const perf = await writeSpans(trx, this.dialect, spans);
+      await queueSpans(trx, spans, now);
       await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
       const checkIns = items.flatMap((w) => w.checkIns);
       if (checkIns.length > 0) await trx.insertInto('sentry_check_ins').values(checkIns).execute();
       await this.touchKeys(trx, now);
 
-      for (const [projectId, n] of perf.segments) counted.push([projectId, 'transaction', n]);
-      for (const [projectId, n] of perf.spans) counted.push([projectId, 'span', n]);
+      for (const item of spans) {
+        counted.push([item.projectId, 'transaction', item.segments.length]);
+        counted.push([item.projectId, 'span', item.spans.length]);
+      }
       for (const w of items) {
         counted.push([w.projectId, 'session', w.sessions.reduce((a, c) => a + c.total, 0)]);
         counted.push([w.projectId, 'monitor', w.checkIns.length]);
@@ -326,6 +340,7 @@ export class IngestService {
   async close(): Promise<void> {
     clearInterval(this.outcomeTimer);
     await this.writer.close();
+    await this.rollup.close();
     if (this.outcomes.size > 0) await this.writeOutcomesNow().catch(() => undefined);
   }
 }

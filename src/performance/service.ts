@@ -19,7 +19,11 @@ function sketchOf(bytes: Uint8Array): LatencySketch {
  * per-hour rows beyond. Quantiles come from merged DDSketches, never from raw spans.
  */
 export class PerformanceService {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Merges spans accepted but not yet in the rollups (IngestService.flushPerformance). */
+    private readonly beforeRead: () => Promise<unknown> = () => Promise.resolve(),
+  ) {}
 
   private table(period: PerfPeriod): { table: 'perf_endpoint_minutes' | 'perf_endpoint_hours'; since: number } {
     const now = Date.now();
@@ -28,6 +32,7 @@ export class PerformanceService {
 
   /** Every endpoint seen in the period with latency quantiles, throughput, failure rate and Apdex. */
   async endpoints(projectId: number, period: PerfPeriod) {
+    await this.beforeRead();
     const { table, since } = this.table(period);
     const rows = await this.db.selectFrom(table).selectAll().where('project_id', '=', projectId).where('bucket', '>=', since).execute();
     const byName = new Map<string, { count: number; failures: number; satisfied: number; tolerating: number; sum: number; sketch: LatencySketch }>();
@@ -59,6 +64,7 @@ export class PerformanceService {
 
   /** One endpoint: a latency/throughput series and its slowest child spans. */
   async endpoint(projectId: number, name: string, period: PerfPeriod) {
+    await this.beforeRead();
     const { table, since } = this.table(period);
     const rows = await this.db.selectFrom(table).selectAll().where('project_id', '=', projectId).where('name', '=', name).where('bucket', '>=', since).orderBy('bucket').execute();
     const series = rows.map((row) => {
@@ -91,6 +97,7 @@ export class PerformanceService {
 
   /** Web vitals: p75 and good / needs-improvement / poor counts, overall and per page. */
   async vitals(projectId: number, period: PerfPeriod) {
+    await this.beforeRead();
     const rows = await this.db.selectFrom('perf_vital_hours').selectAll().where('project_id', '=', projectId).where('bucket', '>=', hourOf(Date.now() - PERIOD_MS[period])).execute();
     type Agg = { vital: VitalName; good: number; meh: number; poor: number; sketch: LatencySketch };
     const overall = new Map<string, Agg>();

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 export interface PerfEndpointTable {
   project_id: number;
   name: string;
@@ -35,7 +37,17 @@ export interface PerfVitalHoursTable {
   sketch: Buffer;
 }
 
+/** Accepted spans of one envelope not yet merged into the rollups (src/performance/pending.ts). */
+export interface PerfPendingTable {
+  id: Generated<number>;
+  project_id: number;
+  /** JSON of the envelope's rollup records ({@link PendingSpans}). */
+  payload: string;
+  created_at: number;
+}
+
 export interface PerformanceTables {
+  perf_pending: PerfPendingTable;
   perf_endpoint_minutes: PerfEndpointTable;
   perf_endpoint_hours: PerfEndpointTable;
   perf_span_hours: PerfSpanHoursTable;

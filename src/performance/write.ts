@@ -8,11 +8,14 @@ import { apdexBucket, rateVital, VITAL_THRESHOLDS, type VitalName } from './vita
 
 type Db = Kysely<Database>;
 
+/** The fields of a span record the rollups use (what the pending queue keeps of each span). */
+export type RollupSpan = Pick<SpanRecord, 'spanId' | 'segmentId' | 'segmentName' | 'isSegment' | 'name' | 'op' | 'failed' | 'startMs' | 'durationMs' | 'measurements'>;
+
 /** Spans of one envelope for one project. */
 export interface SpansToStore {
   readonly projectId: number;
-  readonly segments: readonly SpanRecord[];
-  readonly spans: readonly SpanRecord[];
+  readonly segments: readonly RollupSpan[];
+  readonly spans: readonly RollupSpan[];
 }
 
 interface EndpointAgg {

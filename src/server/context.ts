@@ -111,7 +111,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     ingest,
     ingestSettings,
     issues: new IssuesService(db, storage.dialect),
-    performance: new PerformanceService(db),
+    performance: new PerformanceService(db, () => ingest.flushPerformance()),
     sourcemaps: new SourceMapsService(db, { log }),
     deploys: new DeploysService(db),
     notify,

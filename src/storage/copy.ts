@@ -34,6 +34,7 @@ export const TABLES_IN_ORDER = [
   'perf_endpoint_hours',
   'perf_span_hours',
   'perf_vital_hours',
+  'perf_pending',
   'release_session_hours',
   'release_users',
   'session_states',
@@ -83,7 +84,7 @@ const KEYS: Partial<Record<(typeof TABLES_IN_ORDER)[number], string[]>> = {
 };
 
 /** Tables whose integer id the database assigns: PostgreSQL's identity must continue after the copy. */
-const IDENTITY_TABLES = ['projects'] as const;
+const IDENTITY_TABLES = ['projects', 'perf_pending'] as const;
 
 const BATCH = 500;
 

@@ -6,6 +6,7 @@ import { sourceMaps } from './0003-source-maps.js';
 import { uptimeNotify } from './0004-uptime-notify.js';
 import { statusPages } from './0005-status-pages.js';
 import { backups } from './0006-backups.js';
+import { perfPending } from './0007-perf-pending.js';
 
 /** A schema change written once for both engines; `dialect` covers the few differences. */
 export interface WatchpostMigration {
@@ -16,4 +17,4 @@ export interface WatchpostMigration {
 }
 
 /** In order. Never edit a migration that has shipped; add a new one. */
-export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps, uptimeNotify, statusPages, backups];
+export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps, uptimeNotify, statusPages, backups, perfPending];
