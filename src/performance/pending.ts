@@ -8,7 +8,7 @@ import { writeSpans, type RollupSpan, type SpansToStore } from './write.js';
 type Db = Kysely<Database>;
 
 /** Rows merged per rollup transaction: bounds how long one merge holds the (SQLite) writer. */
-const ROWS_PER_MERGE = 2_000;
+const ROWS_PER_MERGE = 250;
 /** How often every node merges what is pending (the dashboards lag ingest by at most this). */
 export const MERGE_INTERVAL_MS = 500;
 

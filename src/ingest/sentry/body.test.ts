@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WatchpostError } from '../../lib/errors.js';
-import { formatBytes, readBody, type BodyLimits } from './body.js';
+import { formatBytes, ONE_SHOT_DECODE_BYTES, readBody, type BodyLimits } from './body.js';
 
 const MiB = 1024 * 1024;
 const roomy: BodyLimits = { maxCompressedBytes: 10 * MiB, maxDecompressedBytes: 10 * MiB };
@@ -115,6 +116,30 @@ describe('readBody', () => {
   it('accepts a body exactly at the decompressed limit', async () => {
     const plain = Buffer.alloc(MiB, 0x20);
     expect(await readBody(source(zlib.gzipSync(plain)), 'gzip', { ...roomy, maxDecompressedBytes: MiB })).toHaveLength(MiB);
+  });
+
+  it('decodes small bodies in one go and larger ones as a stream, with the same result', async () => {
+    // Incompressible bytes, so the compressed size lands on either side of the one-shot bound.
+    for (const size of [ONE_SHOT_DECODE_BYTES - 1000, ONE_SHOT_DECODE_BYTES + 1000, 3 * ONE_SHOT_DECODE_BYTES]) {
+      const plain = randomBytes(size);
+      for (const [name, encode] of Object.entries(encoders)) {
+        const encoded = name === 'br' ? zlib.brotliCompressSync(plain, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } }) : encode(plain);
+        expect(encoded.length > ONE_SHOT_DECODE_BYTES).toBe(size > ONE_SHOT_DECODE_BYTES);
+        expect((await readBody(source(encoded, 8192), name, roomy)).equals(plain)).toBe(true);
+      }
+    }
+  });
+
+  it('stops a bomb small enough for the one-shot decode at the limit, in bounded memory', async () => {
+    const bomb = zlib.gzipSync(Buffer.alloc(40 * MiB), { level: 9 });
+    expect(bomb.length).toBeLessThan(ONE_SHOT_DECODE_BYTES);
+    global.gc?.();
+    const before = process.memoryUsage();
+    const err = await rejection(readBody(source(bomb), 'gzip', { maxCompressedBytes: 10 * MiB, maxDecompressedBytes: MiB }));
+    const after = process.memoryUsage();
+    expect(err.statusCode).toBe(413);
+    expect(err.message).toBe('The decompressed body exceeds 1 MiB');
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(16 * MiB);
   });
 
   describe('zip bomb', () => {

@@ -76,6 +76,25 @@ function createDecoder(codec: Codec, head: Buffer): Decoder {
 }
 
 /**
+ * Compressed bodies up to this size are decoded in one synchronous call once they are complete:
+ * for the few-KiB envelopes SDKs send, a zlib stream costs several times more event-loop time
+ * than the work itself. `maxOutputLength` caps the output at the decompressed limit, so a bomb
+ * this small stops at the limit too (at most a few ms of inflating); larger bodies stream.
+ */
+export const ONE_SHOT_DECODE_BYTES = 64 * 1024;
+
+function decodeAtOnce(codec: Codec, input: Buffer, maxOutputLength: number): Buffer {
+  switch (codec) {
+    case 'gzip':
+      return zlib.gunzipSync(input, { maxOutputLength });
+    case 'deflate':
+      return looksLikeZlib(input) ? zlib.inflateSync(input, { maxOutputLength }) : zlib.inflateRawSync(input, { maxOutputLength });
+    case 'br':
+      return zlib.brotliDecompressSync(input, { maxOutputLength });
+  }
+}
+
+/**
  * Reads a request body into one Buffer, decoding Content-Encoding on the fly. Both limits are
  * enforced while streaming, so neither a huge upload nor a zip bomb is ever held in memory.
  * Rejects with WatchpostErrors only: 413 (too large), 415 (encoding), 400 (corrupt or aborted).
@@ -100,8 +119,9 @@ function collectBody(stream: Source, encoding: Encoding, limits: BodyLimits): Pr
     let inputEnded = false;
     let settled = false;
     let decoder: Decoder | undefined;
-    // Bytes held back until we have two of them, to sniff the deflate flavour.
-    let head: Buffer[] = [];
+    // Compressed bytes held back while the body may still fit a one-shot decode.
+    let held: Buffer[] = [];
+    let heldBytes = 0;
 
     const detach = (): void => {
       stream.removeListener('data', onData);
@@ -157,12 +177,28 @@ function collectBody(stream: Source, encoding: Encoding, limits: BodyLimits): Pr
 
     const feed = (codec: Codec, chunk: Buffer): void => {
       if (!decoder) {
-        if (codec === 'deflate' && head.reduce((n, b) => n + b.length, 0) + chunk.length < 2 && !inputEnded) {
-          head.push(chunk);
+        const small = heldBytes + chunk.length <= ONE_SHOT_DECODE_BYTES;
+        if (small && !inputEnded) {
+          held.push(chunk);
+          heldBytes += chunk.length;
           return;
         }
-        const first = Buffer.concat([...head, chunk]);
-        head = [];
+        const first = Buffer.concat([...held, chunk]);
+        held = [];
+        if (small) {
+          let decoded: Buffer;
+          try {
+            decoded = decodeAtOnce(codec, first, limits.maxDecompressedBytes);
+          } catch (err) {
+            if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') settle(fail('WP_ERR_BODY_TOO_LARGE', `The decompressed body exceeds ${formatBytes(limits.maxDecompressedBytes)}`));
+            else settle(fail('WP_ERR_INGEST_MALFORMED', `Could not decompress the ${codec} body: ${(err as Error).message}`));
+            return;
+          }
+          collect(decoded);
+          settle(null);
+          return;
+        }
+        // Too big to decode in one go: stream it (the first chunk holds the deflate header to sniff).
         decoder = startDecoder(codec, first);
         chunk = first;
       }
