@@ -105,6 +105,23 @@ describe('LatencySketch merge', () => {
     );
   });
 
+  it('merges into stored bytes exactly as decode, merge and encode do (the rollup write path)', () => {
+    fc.assert(
+      fc.property(latencies, latencies, (a, b) => {
+        const stored = sketchOf(a).encode();
+        const viaSketch = LatencySketch.decode(stored);
+        viaSketch.merge(sketchOf(b));
+        const other = sketchOf(b);
+        const otherBefore = other.encode();
+        expect(LatencySketch.mergeEncoded(stored, other).equals(viaSketch.encode())).toBe(true);
+        expect(LatencySketch.mergeEncoded(stored, other).equals(sketchOf([...a, ...b]).encode())).toBe(true);
+        expect(other.encode().equals(otherBefore)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    expect(() => LatencySketch.mergeEncoded(Buffer.from([0x0a, 0x05, 0x01]), sketchOf([1]))).toThrow(WatchpostError);
+  });
+
   it('handles empty sides, decoded sketches and leaves the argument unchanged', () => {
     const a = sketchOf([1, 2, 3]);
     const before = a.encode();

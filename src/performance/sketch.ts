@@ -33,23 +33,52 @@ export class LatencySketch {
 
   /** Reads bytes written by `encode()` (or any DDSketch.proto with the same mapping). */
   static decode(bytes: Uint8Array): LatencySketch {
-    const decoded = decodeProto(bytes);
+    const { positive, zeroCount } = readChecked(bytes);
     const out = LatencySketch.empty();
-    const expectedGamma = out.sketch.mapping.gamma;
-    if (Math.abs(decoded.gamma - expectedGamma) > 1e-9 * expectedGamma || decoded.indexOffset !== 0 || decoded.interpolation !== 0) {
-      throw corrupt('the index mapping is not a 1% logarithmic mapping');
-    }
-    const minKey = out.sketch.mapping.key(MIN_TRACKED_MS) - 1;
-    const maxKey = out.sketch.mapping.key(MAX_TRACKED_MS) + 1;
-    let zero = decoded.zeroCount;
-    for (const [key, weight] of decoded.positive) {
-      if (key < minKey || key > maxKey) throw corrupt(`bin key ${key} is outside the tracked range`);
-      out.addToStore(key, weight);
-    }
-    // We clamp negative values to 0 when adding, so negative bins from elsewhere fold into zero.
-    for (const [, weight] of decoded.negative) zero += weight;
-    if (zero > 0) out.sketch.accept(0, zero);
+    // The extremes first: the store then grows once instead of re-shifting its bins for each key.
+    let lo = 0;
+    let hi = 0;
+    positive.forEach(([key], i) => {
+      if (key < positive[lo]![0]) lo = i;
+      if (key > positive[hi]![0]) hi = i;
+    });
+    if (positive.length > 0) out.addToStore(...positive[lo]!);
+    if (hi !== lo) out.addToStore(...positive[hi]!);
+    positive.forEach((bin, i) => {
+      if (i !== lo && i !== hi) out.addToStore(...bin);
+    });
+    if (zeroCount > 0) out.sketch.accept(0, zeroCount);
     return out;
+  }
+
+  /**
+   * `stored` (bytes from `encode()`) plus every observation of `other`, encoded: what the rollup
+   * writer does for each row a batch touches. The bins are summed in one plain array, which costs
+   * a fraction of decoding into a sketch, merging and encoding it (same bytes).
+   */
+  static mergeEncoded(stored: Uint8Array, other: LatencySketch): Buffer {
+    const { positive, zeroCount } = readChecked(stored);
+    const { store } = other.sketch;
+    const bins = store.bins;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [key] of positive) {
+      if (key < lo) lo = key;
+      if (key > hi) hi = key;
+    }
+    for (let i = 0; i < bins.length; i++) {
+      if ((bins[i] ?? 0) > 0) {
+        lo = Math.min(lo, i + store.offset);
+        hi = Math.max(hi, i + store.offset);
+      }
+    }
+    const merged: number[] = hi >= lo ? new Array<number>(hi - lo + 1).fill(0) : [];
+    for (const [key, weight] of positive) merged[key - lo]! += weight;
+    for (let i = 0; i < bins.length; i++) {
+      const weight = bins[i] ?? 0;
+      if (weight > 0) merged[i + store.offset - lo]! += weight;
+    }
+    return encodeBins(merged, hi >= lo ? lo : 0, zeroCount + other.sketch.zeroCount);
   }
 
   /** Records `count` observations of `valueMs`; negatives count as 0, NaN/Infinity are ignored. */
@@ -84,25 +113,8 @@ export class LatencySketch {
 
   /** DDSketch.proto bytes (non-empty bins only) to store in a BLOB/bytea column. */
   encode(): Buffer {
-    const { store, mapping, zeroCount } = this.sketch;
-    const bins = store.bins;
-    const [from, to] = denseWindow(bins);
-    const w = new ProtoWriter();
-    w.message(1, (m) => {
-      m.double(1, mapping.gamma);
-      m.double(2, 0); // indexOffset
-      m.varintField(3, 0); // interpolation NONE
-    });
-    w.message(2, (m) => {
-      bins.forEach((weight, i) => {
-        if (weight > 0 && (i < from || i >= to)) m.binEntry(i + store.offset, weight);
-      });
-      if (to > from) m.packedDoubles(2, bins.slice(from, to));
-      m.varintField(3, zigzag(to > from ? store.offset + from : 0));
-    });
-    w.message(3, (m) => m.varintField(3, 0)); // an empty negative store: DDSketch readers expect one
-    w.double(4, zeroCount);
-    return w.finish();
+    const { store, zeroCount } = this.sketch;
+    return encodeBins(store.bins, store.offset, zeroCount);
   }
 
   private addToStore(key: number, weight: number): void {
@@ -110,6 +122,48 @@ export class LatencySketch {
     this.sketch.store.add(key, weight);
     this.sketch.count += weight;
   }
+}
+
+const MAPPING = new DDSketch({ relativeAccuracy: RELATIVE_ACCURACY }).mapping;
+const GAMMA = MAPPING.gamma;
+/** Bin keys a sketch of ours can hold; a stored key outside them means corrupt bytes. */
+const MIN_KEY = MAPPING.key(MIN_TRACKED_MS) - 1;
+const MAX_KEY = MAPPING.key(MAX_TRACKED_MS) + 1;
+
+/** Positive bins and the zero count of stored bytes, after checking they use our mapping. */
+function readChecked(bytes: Uint8Array): { positive: Array<[number, number]>; zeroCount: number } {
+  const decoded = decodeProto(bytes);
+  if (Math.abs(decoded.gamma - GAMMA) > 1e-9 * GAMMA || decoded.indexOffset !== 0 || decoded.interpolation !== 0) {
+    throw corrupt('the index mapping is not a 1% logarithmic mapping');
+  }
+  for (const [key] of decoded.positive) {
+    if (key < MIN_KEY || key > MAX_KEY) throw corrupt(`bin key ${key} is outside the tracked range`);
+  }
+  // We clamp negative values to 0 when adding, so negative bins from elsewhere fold into zero.
+  let zeroCount = decoded.zeroCount;
+  for (const [, weight] of decoded.negative) zeroCount += weight;
+  return { positive: decoded.positive, zeroCount };
+}
+
+/** Bins `bins[i]` of key `offset + i`, and the zero count, as DDSketch.proto. */
+function encodeBins(bins: readonly number[], offset: number, zeroCount: number): Buffer {
+  const [from, to] = denseWindow(bins);
+  const w = new ProtoWriter();
+  w.message(1, (m) => {
+    m.double(1, GAMMA);
+    m.double(2, 0); // indexOffset
+    m.varintField(3, 0); // interpolation NONE
+  });
+  w.message(2, (m) => {
+    bins.forEach((weight, i) => {
+      if (weight > 0 && (i < from || i >= to)) m.binEntry(i + offset, weight);
+    });
+    if (to > from) m.packedDoubles(2, bins.slice(from, to));
+    m.varintField(3, zigzag(to > from ? offset + from : 0));
+  });
+  w.message(3, (m) => m.varintField(3, 0)); // an empty negative store: DDSketch readers expect one
+  w.double(4, zeroCount);
+  return w.finish();
 }
 
 function corrupt(why: string): Error {
@@ -121,7 +175,7 @@ function corrupt(why: string): Error {
  * bins outside it go to the sparse `binCounts` map (~14 bytes per non-empty bin). Choosing the
  * window is a maximum-subarray problem over "bytes saved by including bin i": Kadane's algorithm.
  */
-function denseWindow(bins: number[]): [number, number] {
+function denseWindow(bins: readonly number[]): [number, number] {
   let best = 0;
   let bestRange: [number, number] = [0, 0];
   let run = 0;

@@ -170,9 +170,7 @@ async function mergeRollup<A extends { sketch: LatencySketch }>(
 function mergeSketch(agg: { sketch: LatencySketch }, row: Record<string, unknown> | undefined): Buffer {
   const stored = row?.sketch;
   if (stored instanceof Uint8Array && stored.length > 0) {
-    const sketch = LatencySketch.decode(stored);
-    sketch.merge(agg.sketch);
-    return sketch.encode();
+    return LatencySketch.mergeEncoded(stored, agg.sketch);
   }
   return agg.sketch.encode();
 }
