@@ -11,6 +11,8 @@ describe('newId', () => {
     const b = newId(1_700_000_000_001);
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a < b).toBe(true);
+    expect(parseInt(a.replace('-', '').slice(0, 12), 16)).toBe(1_700_000_000_000);
+    expect(newId(Date.UTC(2026, 11, 6)).slice(0, 13)).toBe(`${Date.UTC(2026, 11, 6).toString(16).padStart(12, '0').slice(0, 8)}-${Date.UTC(2026, 11, 6).toString(16).slice(-4)}`);
     expect(new Set(Array.from({ length: 1000 }, () => newId(1)))).toHaveProperty('size', 1000);
   });
 });

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
+import helmet from 'helmet';
 import Fastify, { LogController, type FastifyBaseLogger, type HTTPMethods } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { accountRoutes } from '../accounts/routes.js';
@@ -150,10 +150,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
 
   registerErrorHandler(app);
-  await app.register(fastifyHelmet, securityHeaders(ctx));
   await app.register(fastifyCookie);
 
+  // Helmet's middleware built once (the Fastify plugin rebuilt it, CSP parsing included, on every
+  // request); it sets its headers on the raw response, which Fastify keeps when it replies.
+  const applySecurityHeaders = helmet(securityHeaders(ctx));
   app.addHook('onRequest', (request, reply, done) => {
+    // Synchronous: helmet sets every header and calls back (it throws rather than passing errors).
+    applySecurityHeaders(request.raw, reply.raw, () => undefined);
     void reply.header('x-request-id', request.id);
     // Helmet has no Permissions-Policy; the dashboard needs none of these browser features.
     void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()');
