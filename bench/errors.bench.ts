@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { freePort, median, report, rssMb, stop, timeToReady } from './lib.js';
+import { cpuMeter, freePort, median, report, rssMb, stop, timeToReady } from './lib.js';
 import type { LoadOptions, LoadResult } from './sentry-load.js';
 import { seedIssues } from './seed-issues.js';
 
@@ -94,7 +94,13 @@ function sampleRss(pid: number): { stop(): number } {
 }
 
 /** Runs the load generator (its own process) against `url` and returns what it measured. */
-function runLoad(url: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult> {
+async function runLoad(server: Server, path: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult & { serverCores: number }> {
+  const cores = cpuMeter(server.child.pid ?? 0);
+  const result = await runGenerator(server.base + path, publicKey, kind);
+  return { ...result, serverCores: cores() };
+}
+
+function runGenerator(url: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult> {
   const options: LoadOptions = { url, publicKey, kind, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, connections: CONNECTIONS };
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sentry-load.ts'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -117,9 +123,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 const met = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function loadLine(label: string, r: LoadResult, unit: string): string {
+function loadLine(label: string, r: LoadResult & { serverCores: number }, unit: string): string {
   const failures = r.non200 + r.errors > 0 ? `  non-200 ${r.non200} ${JSON.stringify(r.statuses)} errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}` : '  non-200 0, errors 0';
-  return `  ${label.padEnd(26)} ${fmt(r.perSec).padStart(7)} ${unit}/s   p50 ${r.p50Ms.toFixed(1).padStart(6)} ms   p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   generator ${r.generatorCores.toFixed(2)} cores${failures}`;
+  return `  ${label.padEnd(26)} ${fmt(r.perSec).padStart(7)} ${unit}/s   p50 ${r.p50Ms.toFixed(1).padStart(6)} ms   p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   server ${r.serverCores.toFixed(2)} cores (${fmt((r.serverCores * 1e6) / Math.max(1, r.perSec))} µs CPU each)   generator ${r.generatorCores.toFixed(2)} cores${failures}`;
 }
 
 try {
@@ -132,17 +138,17 @@ try {
 
   // Errors: baseline first, then Watchpost, with the same generator, bodies and duration.
   let baseline = await startBaseline();
-  const baselineErrors = await runLoad(baseline.base + envelopePath, publicKey, 'error');
+  const baselineErrors = await runLoad(baseline, envelopePath, publicKey, 'error');
   await stop(baseline.child);
   let rss = sampleRss(watchpost.child.pid ?? 0);
-  const errors = await runLoad(watchpost.base + envelopePath, publicKey, 'error');
+  const errors = await runLoad(watchpost, envelopePath, publicKey, 'error');
   const peakRssMb = rss.stop();
 
   baseline = await startBaseline();
-  const baselineTx = await runLoad(baseline.base + envelopePath, publicKey, 'transaction');
+  const baselineTx = await runLoad(baseline, envelopePath, publicKey, 'transaction');
   await stop(baseline.child);
   rss = sampleRss(watchpost.child.pid ?? 0);
-  const tx = await runLoad(watchpost.base + envelopePath, publicKey, 'transaction');
+  const tx = await runLoad(watchpost, envelopePath, publicKey, 'transaction');
   const txPeakRssMb = rss.stop();
   await stop(watchpost.child);
 
@@ -222,6 +228,8 @@ try {
     non200: errors.non200,
     httpErrors: errors.errors,
     peakRssMb: round(peakRssMb),
+    serverCores: round(errors.serverCores, 2),
+    cpuUsPerEvent: Math.round((errors.serverCores * 1e6) / Math.max(1, errors.perSec)),
     avgEnvelopeBytes: Math.round(errors.avgBodyBytes),
     baselineReqPerSec: Math.round(baselineErrors.perSec),
     baselineP99Ms: round(baselineErrors.p99Ms),
@@ -230,6 +238,7 @@ try {
     txP50Ms: round(tx.p50Ms),
     txP99Ms: round(tx.p99Ms),
     txNon200: tx.non200 + tx.errors,
+    txServerCores: round(tx.serverCores, 2),
     txPeakRssMb: round(txPeakRssMb),
     txBaselineReqPerSec: Math.round(baselineTx.perSec),
     txRatio: round(txRatio, 3),

@@ -10,6 +10,19 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU a process used (user + system, all threads), in cores, from now until the returned function is called (Linux). */
+export function cpuMeter(pid: number): () => number {
+  const ticks = () => {
+    // Fields 14 and 15 of /proc/<pid>/stat, counted after the ")" that ends the command name.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  };
+  const start = ticks();
+  const started = performance.now();
+  // USER_HZ is 100 on every Linux this runs on.
+  return () => (ticks() - start) / 100 / ((performance.now() - started) / 1000);
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
