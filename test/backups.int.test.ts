@@ -293,7 +293,8 @@ describe("backing up Watchpost's own database", () => {
           if (response.statusCode === 200) sent += 1;
         }
       })();
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Some events are stored before the copy starts (the first one also starts a processing worker).
+      while (sent < 5) await new Promise((resolve) => setTimeout(resolve, 20));
       const backup = await t.ctx.services.backups.runNow(add.json<{ id: string }>().id, 'manual');
       sending = false;
       await ingest;
