@@ -25,7 +25,7 @@ describe.each(dialects)('issue triage workflow [%s]', (dialect) => {
   let org: Organization;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, { WATCHPOST_INGEST_WORKERS: '0' });
     const owner = await t.signUp('triage@example.com', { orgName: 'Triage' });
     if (!owner.org) throw new Error('no org');
     call = owner.call;

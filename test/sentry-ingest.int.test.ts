@@ -31,7 +31,7 @@ describe.each(dialects)('Sentry ingest endpoint [%s]', (dialect) => {
   let auth: Record<string, string>;
 
   beforeAll(async () => {
-    t = await createTestApp(dialect);
+    t = await createTestApp(dialect, { WATCHPOST_INGEST_WORKERS: '1' });
     const owner = await t.signUp('ingest@example.com', { orgName: 'Ingest' });
     if (!owner.org) throw new Error('no org');
     const created = await t.ctx.services.projects.create(owner.org.id, { name: 'API' }, null);

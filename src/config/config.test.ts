@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './index.js';
@@ -24,6 +24,16 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ dialect: 'sqlite', file: join(dir, 'watchpost.db') });
     expect(config.publicUrl).toBe('http://localhost:8080');
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('processes ingest on up to four worker threads, leaving one core to the main thread', () => {
+    const dir = tmp();
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir }).ingest.workers).toBe(Math.max(0, Math.min(4, availableParallelism() - 1)));
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_INGEST_WORKERS: '0' }).ingest.workers).toBe(0);
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_INGEST_WORKERS: '6' }).ingest.workers).toBe(6);
+    for (const bad of ['-1', '33', '1.5', 'many']) {
+      expect(problemsOf({ WATCHPOST_DATA_DIR: dir, WATCHPOST_INGEST_WORKERS: bad }).join('\n')).toMatch(/^WATCHPOST_INGEST_WORKERS: /);
+    }
   });
 
   it('generates the secret key once on SQLite and keeps it in the data dir with mode 0600', () => {

@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SmtpSettings } from '../notify/types.js';
@@ -22,6 +22,8 @@ export interface IngestConfig {
   readonly maxEventBytes: number;
   /** Default events per minute per ingest key; 0 = no limit. Keys can override it. */
   readonly keyRateLimitPerMinute: number;
+  /** Threads that process Sentry envelopes (scrub, normalise, group, compress); 0 = main thread. */
+  readonly workers: number;
   /** Envelopes accepted but not yet committed before ingest answers 503. */
   readonly queueSize: number;
   readonly queueBytes: number;
@@ -222,6 +224,8 @@ export function loadConfig(env: Env = process.env): Config {
       keyRateLimitPerMinute: v.WATCHPOST_INGEST_KEY_RATE_LIMIT,
       queueSize: v.WATCHPOST_INGEST_QUEUE_SIZE,
       queueBytes: v.WATCHPOST_INGEST_QUEUE_MB * MIB,
+      // One core stays with the main thread (HTTP, database); up to four process envelopes.
+      workers: v.WATCHPOST_INGEST_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1)),
     },
     metricsToken: v.WATCHPOST_METRICS_TOKEN ?? null,
     jobsEnabled: v.WATCHPOST_JOBS,

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import { DeploysService } from '../deploys/service.js';
 import { IssuesService } from '../errors/service.js';
 import { SourceMapsService } from '../errors/sourcemaps/service.js';
+import { ProcessPool } from '../ingest/sentry/process-pool.js';
 import { IngestService } from '../ingest/service.js';
 import { IngestSettingsService } from '../ingest/settings.js';
 import { PerformanceService } from '../performance/service.js';
@@ -29,6 +30,8 @@ export interface Services {
   readonly tokens: TokensService;
   readonly projects: ProjectsService;
   readonly ingest: IngestService;
+  /** Threads that process Sentry envelopes off the main thread (`WATCHPOST_INGEST_WORKERS`). */
+  readonly ingestWorkers: ProcessPool;
   readonly ingestSettings: IngestSettingsService;
   readonly issues: IssuesService;
   readonly performance: PerformanceService;
@@ -109,6 +112,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     tokens: new TokensService(db, audit, hasher, accounts),
     projects,
     ingest,
+    ingestWorkers: new ProcessPool({ size: config.ingest.workers, maxQueuedBytes: config.ingest.queueBytes, log }),
     ingestSettings,
     issues: new IssuesService(db, storage.dialect),
     performance: new PerformanceService(db, () => ingest.flushPerformance()),
@@ -153,7 +157,9 @@ export function createContext(config: Config, options: ContextOptions = {}): App
       await services.uptime.stop();
       await services.backups.stop();
       await notify.stop();
-      // Commit what ingest has accepted before the database goes away.
+      // Commit what ingest has accepted before the database goes away. (Requests still being
+      // processed by a worker fail with 503 and their clients retry.)
+      await services.ingestWorkers.close();
       await services.ingest.close();
       metrics.dispose();
       if (!options.storage) await storage.close();

@@ -158,7 +158,7 @@ export class SourceMapsService {
    */
   async symbolicate(projectId: number, event: NormalizedEvent): Promise<void> {
     try {
-      if (!hasMappableFrames(event) || !(await this.projectHasArtifacts(projectId))) return;
+      if (!hasMappableFrames(event) || !(await this.hasArtifacts(projectId))) return;
       const images = debugImages(event.data.debug_meta);
       await symbolicateEvent(event, (url) => this.mapFor(projectId, url, images, event.release, event.dist ?? ''));
     } catch (error) {
@@ -183,7 +183,8 @@ export class SourceMapsService {
     return { type: 'js_no_source', url };
   }
 
-  private async projectHasArtifacts(projectId: number): Promise<boolean> {
+  /** Whether the project has any uploaded artifact (cached); events of projects without one skip symbolication. */
+  async hasArtifacts(projectId: number): Promise<boolean> {
     let has = this.hasAny.get(projectId);
     if (has === undefined) this.hasAny.set(projectId, (has = await repo.hasArtifacts(this.db, projectId)));
     return has;

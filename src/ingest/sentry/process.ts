@@ -3,14 +3,14 @@ import { normalizeEvent, type NormalizedEvent } from '../../errors/event.js';
 import { computeGrouping } from '../../errors/grouping.js';
 import { sessionCounts, type SessionCounts } from '../../errors/release-health.js';
 import { scrubEvent } from '../../errors/scrub.js';
-import type { EventToStore } from '../../errors/write.js';
+import type { EventToStore, StoredEvent } from '../../errors/write.js';
 import { fail, WatchpostError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { spansFromSpanItem, spansFromTransaction, type SpanBatch } from '../../performance/spans.js';
 import type { SpansToStore } from '../../performance/write.js';
 import type { IngestWork, ProjectIngestSettings } from '../service.js';
 import type { Category, SentryCheckInsTable } from '../types.js';
-import type { Envelope, EnvelopeItem } from './envelope.js';
+import { parseEnvelope, type Envelope, type EnvelopeItem, type EnvelopeLimits } from './envelope.js';
 import { parseJsonPayload } from './json.js';
 
 export interface ProcessContext {
@@ -89,7 +89,19 @@ export async function processEvent(raw: unknown, ctx: ProcessContext, inputBytes
   const grouping = computeGrouping(event);
   // Level 1: the body is read rarely; compressing fast matters more than a few percent of size.
   const data = deflateRawSync(JSON.stringify(event.data), DEFLATE_OPTIONS);
-  return { projectId: ctx.projectId, event, grouping, data };
+  const stored: StoredEvent = {
+    eventId: event.eventId,
+    timestamp: event.timestamp,
+    receivedAt: event.receivedAt,
+    platform: event.platform,
+    level: event.level,
+    environment: event.environment,
+    release: event.release,
+    transaction: event.transaction,
+    userKey: event.userKey,
+    tags: event.tags,
+  };
+  return { projectId: ctx.projectId, event: stored, grouping, data };
 }
 
 /** A check-in's monitor_config as JSON, or null when absent or too large to keep whole. */
@@ -209,4 +221,36 @@ export async function processEnvelope(envelope: Envelope, ctx: ProcessContext): 
     eventId,
     dropped,
   };
+}
+
+/**
+ * Reads a request body as an envelope: `/envelope/` bodies are parsed as such, a `/store/` body is
+ * one event (or, from old SDKs, one transaction) wrapped in an envelope of one item.
+ */
+export function readEnvelope(body: Buffer, kind: 'envelope' | 'store', limits: EnvelopeLimits): Envelope {
+  if (kind === 'envelope') return parseEnvelope(body, limits);
+  if (body.length > limits.maxEventBytes) throw fail('WP_ERR_BODY_TOO_LARGE', `The event is larger than ${limits.maxEventBytes} bytes`);
+  // The legacy endpoint is rare, so parsing twice (here for the top-level type, in processing with
+  // the same limits) costs little.
+  const parsed = parseJsonPayload(body, 'event', limits.maxJsonDepth);
+  const type = typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'transaction' ? 'transaction' : 'event';
+  return { header: {}, items: [{ type, header: { type }, payload: body }] };
+}
+
+/**
+ * Everything a processing worker needs for one request: the raw body (already authenticated and
+ * admitted on the main thread) and the context, minus symbolication (source maps live in the
+ * database, so envelopes that need them are processed on the main thread).
+ */
+export interface ProcessTask {
+  readonly body: Uint8Array;
+  readonly kind: 'envelope' | 'store';
+  readonly limits: EnvelopeLimits;
+  readonly ctx: Omit<ProcessContext, 'symbolicate'>;
+}
+
+/** Parses and processes one request body; what a processing worker runs. */
+export function processBody(task: ProcessTask): Promise<ProcessedEnvelope> {
+  const body = Buffer.isBuffer(task.body) ? task.body : Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength);
+  return processEnvelope(readEnvelope(body, task.kind, task.limits), task.ctx);
 }

@@ -7,9 +7,9 @@ import { BatchWriterFullError } from '../batch-writer.js';
 import type { Refusal } from '../limits.js';
 import { resolveSentryAuth } from './auth.js';
 import { readBody } from './body.js';
-import { DEFAULT_ENVELOPE_LIMITS, parseEnvelope, type Envelope } from './envelope.js';
-import { parseJsonPayload } from './json.js';
-import { categoryOf, countedItems, processEnvelope, type ProcessContext } from './process.js';
+import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
+import { categoryOf, countedItems, processEnvelope, readEnvelope, type ProcessContext } from './process.js';
+import { ProcessPoolFullError } from './process-pool.js';
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
@@ -113,16 +113,7 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   if (!Buffer.isBuffer(body) || body.length === 0) throw fail('WP_ERR_INGEST_MALFORMED', 'The request body is empty');
   const receivedAt = Date.now();
 
-  let envelope: Envelope;
-  if (kind === 'envelope') envelope = parseEnvelope(body, limits);
-  else {
-    if (body.length > limits.maxEventBytes) throw fail('WP_ERR_BODY_TOO_LARGE', `The event is larger than ${limits.maxEventBytes} bytes`);
-    // Old SDKs posted transactions here too. The legacy endpoint is rare, so parsing twice (here
-    // for the top-level type, in processing with the same limits) costs little.
-    const parsed = parseJsonPayload(body, 'event', limits.maxJsonDepth);
-    const type = typeof parsed === 'object' && parsed !== null && (parsed as { type?: unknown }).type === 'transaction' ? 'transaction' : 'event';
-    envelope = { header: {}, items: [{ type, header: { type }, payload: body }] };
-  }
+  const envelope = readEnvelope(body, kind, limits);
 
   const auth = resolveSentryAuth({ query: request.query as Record<string, unknown>, headers: request.headers, envelopeDsn: envelope.header.dsn });
   const key = await service.resolveKey(auth.publicKey);
@@ -148,12 +139,19 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
     clientIp: request.ip,
     receivedAt,
     maxJsonDepth: limits.maxJsonDepth,
-    symbolicate: (event) => ctx.services.sourcemaps.symbolicate(projectId, event),
   };
+  const pool = ctx.services.ingestWorkers;
+  // Source maps are read from the database, so events of a project that uploaded any are
+  // symbolicated and processed here; everything else goes to a processing worker.
+  const hasEvent = envelope.items.some((item) => item.type === 'event');
+  const onWorker = pool.size > 0 && !(hasEvent && (await ctx.services.sourcemaps.hasArtifacts(projectId)));
   let processed;
   try {
-    processed = await processEnvelope(envelope, processContext);
+    processed = onWorker
+      ? await pool.run({ body, kind, limits, ctx: processContext })
+      : await processEnvelope(envelope, { ...processContext, symbolicate: (event) => ctx.services.sourcemaps.symbolicate(projectId, event) });
   } catch (error) {
+    if (error instanceof ProcessPoolFullError) throw fail('WP_ERR_INGEST_OVERLOADED', undefined, OVERLOADED_HEADERS);
     if (error instanceof WatchpostError) service.count(projectId, envelope.items.some((i) => i.type === 'transaction') ? 'transaction' : 'error', 'invalid');
     throw error;
   }

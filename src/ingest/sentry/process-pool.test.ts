@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SCRUB } from '../../errors/scrub.js';
+import { WatchpostError } from '../../lib/errors.js';
+import { DEFAULT_ENVELOPE_LIMITS, serializeEnvelope } from './envelope.js';
+import { processBody, type ProcessTask } from './process.js';
+import { ProcessPool, ProcessPoolFullError } from './process-pool.js';
+
+const ctx: ProcessTask['ctx'] = {
+  projectId: 7,
+  keyId: 'key-1',
+  settings: { scrub: DEFAULT_SCRUB, quotaPerMinute: null, quotaPerMonth: null },
+  clientIp: '203.0.113.9',
+  receivedAt: 1_790_000_000_000,
+  maxJsonDepth: 100,
+};
+
+function envelope(event: Record<string, unknown>): Buffer {
+  return serializeEnvelope({ event_id: '9ec79c33ec9942ab8353589fcb2e04dc' }, [{ header: { type: 'event' }, payload: Buffer.from(JSON.stringify(event)) }]);
+}
+
+const event = {
+  timestamp: 1_790_000_000,
+  platform: 'node',
+  level: 'error',
+  release: 'api@1.0.0',
+  exception: { values: [{ type: 'TypeError', value: 'x is undefined', stacktrace: { frames: [{ filename: '/app/a.js', function: 'f', lineno: 3, in_app: true }] } }] },
+  extra: { password: 'hunter2' },
+};
+
+const task = (body: Buffer): ProcessTask => ({ body, kind: 'envelope', limits: DEFAULT_ENVELOPE_LIMITS, ctx });
+
+let pool: ProcessPool | null = null;
+afterEach(async () => {
+  await pool?.close();
+  pool = null;
+});
+
+describe('ProcessPool', () => {
+  it('returns what processing on the main thread returns, with Buffers for the event bodies', async () => {
+    pool = new ProcessPool({ size: 2 });
+    const body = envelope(event);
+    const [onWorker, inline] = await Promise.all([pool.run(task(body)), processBody(task(body))]);
+    expect(onWorker).toEqual(inline);
+    const stored = onWorker.work.events[0];
+    expect(Buffer.isBuffer(stored?.data)).toBe(true);
+    expect(stored?.event.eventId).toBe('9ec79c33ec9942ab8353589fcb2e04dc');
+    expect(onWorker.eventId).toBe('9ec79c33ec9942ab8353589fcb2e04dc');
+  });
+
+  it('rethrows a processing error as the same WatchpostError (code, message)', async () => {
+    pool = new ProcessPool({ size: 1 });
+    const error = await pool.run(task(Buffer.from('{}\n{"type":"event"}\n{not json\n'))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WatchpostError);
+    expect((error as WatchpostError).code).toBe('WP_ERR_INGEST_MALFORMED');
+    expect((error as WatchpostError).statusCode).toBe(400);
+    const inline = await processBody(task(Buffer.from('{}\n{"type":"event"}\n{not json\n'))).catch((e: unknown) => e);
+    expect((error as Error).message).toBe((inline as Error).message);
+  });
+
+  it('refuses at once when every worker queue is full, and accepts again once it drains', async () => {
+    pool = new ProcessPool({ size: 1, maxQueuedPerWorker: 2 });
+    const body = envelope(event);
+    const first = [pool.run(task(body)), pool.run(task(body))];
+    await expect(pool.run(task(body))).rejects.toBeInstanceOf(ProcessPoolFullError);
+    await Promise.all(first);
+    await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
+  });
+
+  it('bounds the body bytes it holds', async () => {
+    pool = new ProcessPool({ size: 1, maxQueuedBytes: 1000 });
+    const body = envelope({ ...event, extra: { blob: 'x'.repeat(800) } });
+    const first = pool.run(task(body));
+    await expect(pool.run(task(body))).rejects.toBeInstanceOf(ProcessPoolFullError);
+    await first;
+  });
+
+  it('fails the tasks of a worker that dies and starts a new one', async () => {
+    pool = new ProcessPool({ size: 1 });
+    const body = envelope(event);
+    await pool.run(task(body)); // the worker is up
+    const inFlight = pool.run(task(body));
+    // What an out-of-memory abort looks like from the main thread: the worker just exits.
+    await (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots[0]?.worker.terminate();
+    await expect(inFlight).rejects.toThrow(/exited/);
+    await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
+  });
+
+  it('refuses work once closed', async () => {
+    pool = new ProcessPool({ size: 1 });
+    await pool.close();
+    await expect(pool.run(task(envelope(event)))).rejects.toBeInstanceOf(ProcessPoolFullError);
+  });
+});

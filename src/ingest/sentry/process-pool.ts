@@ -1,0 +1,144 @@
+import type { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { fail } from '../../lib/errors.js';
+import { siblingModule, startModuleWorker } from '../../lib/worker.js';
+import type { ProcessedEnvelope, ProcessTask } from './process.js';
+import type { WorkerReply } from './process-worker.js';
+
+export interface ProcessPoolOptions {
+  /** Worker threads; 0 means the pool is never used (processing stays on the main thread). */
+  readonly size: number;
+  /** Tasks one worker may hold (running plus queued) before `run` refuses. */
+  readonly maxQueuedPerWorker?: number;
+  /** Body bytes all workers may hold before `run` refuses (memory stays bounded under overload). */
+  readonly maxQueuedBytes?: number;
+  readonly log?: Logger;
+}
+
+/** Every worker's queue is full: the caller answers 503 with Retry-After. */
+export class ProcessPoolFullError extends Error {
+  constructor() {
+    super('Every ingest processing worker is busy');
+    this.name = 'ProcessPoolFullError';
+  }
+}
+
+interface Pending {
+  readonly bytes: number;
+  resolve(result: ProcessedEnvelope): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/**
+ * Worker threads that turn authenticated envelope bodies into the work to store (parsing, PII
+ * scrubbing, normalising, grouping, compressing: about a fifth of the CPU an error event costs),
+ * so the main thread spends its time on HTTP and the database. Tasks go to the least busy worker;
+ * a worker that dies fails its tasks (the clients retry) and is replaced.
+ */
+export class ProcessPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly maxQueued: number;
+  private queuedBytes = 0;
+
+  constructor(private readonly options: ProcessPoolOptions) {
+    this.maxQueued = options.maxQueuedPerWorker ?? 1024;
+  }
+
+  get size(): number {
+    return this.options.size;
+  }
+
+  /** Processes the task on a worker; throws ProcessPoolFullError at once when every queue is full. */
+  run(task: ProcessTask): Promise<ProcessedEnvelope> {
+    if (this.closed) return Promise.reject(new ProcessPoolFullError());
+    const slot = this.leastBusy();
+    const bytes = task.body.byteLength;
+    if (slot.pending.size >= this.maxQueued || (this.queuedBytes > 0 && this.queuedBytes + bytes > (this.options.maxQueuedBytes ?? Infinity))) {
+      return Promise.reject(new ProcessPoolFullError());
+    }
+    const id = this.nextId++;
+    // A copy of exactly the body, moved to the worker: cloning the Buffer itself would copy the
+    // whole (possibly shared, pooled) ArrayBuffer under it.
+    const body = new Uint8Array(task.body);
+    this.queuedBytes += bytes;
+    return new Promise<ProcessedEnvelope>((resolve, reject) => {
+      slot.pending.set(id, { bytes, resolve, reject });
+      slot.worker.postMessage({ id, task: { ...task, body } }, [body.buffer]);
+    });
+  }
+
+  /** Fails what is still running and stops the workers. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.failAll(slot, new ProcessPoolFullError());
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private leastBusy(): Slot {
+    while (this.slots.length < this.options.size) this.slots.push(this.start());
+    let best = this.slots[0] as Slot;
+    for (const slot of this.slots) if (slot.pending.size < best.pending.size) best = slot;
+    return best;
+  }
+
+  private start(): Slot {
+    const worker = startModuleWorker(siblingModule(import.meta.url, 'process-worker'), {
+      name: 'watchpost-ingest',
+      // A worker holds one envelope per task; a runaway one is stopped instead of growing.
+      resourceLimits: { maxOldGenerationSizeMb: 512 },
+    });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => this.settle(slot, reply));
+    worker.on('error', (error) => {
+      this.options.log?.error({ err: error }, 'ingest processing worker failed; starting a new one');
+      this.failAll(slot, error);
+    });
+    worker.on('exit', (code) => {
+      this.failAll(slot, new Error(`The ingest processing worker exited (code ${code})`));
+      const index = this.slots.indexOf(slot);
+      if (index >= 0 && !this.closed) this.slots.splice(index, 1);
+    });
+    return slot;
+  }
+
+  private settle(slot: Slot, reply: WorkerReply): void {
+    const pending = slot.pending.get(reply.id);
+    if (!pending) return;
+    slot.pending.delete(reply.id);
+    this.queuedBytes -= pending.bytes;
+    if ('result' in reply) pending.resolve(withBuffers(reply.result));
+    else if ('failure' in reply) pending.reject(fail(reply.failure.code, reply.failure.message, reply.failure.headers));
+    else {
+      const error = new Error(reply.crash.message);
+      error.stack = reply.crash.stack;
+      pending.reject(error);
+    }
+  }
+
+  private failAll(slot: Slot, error: unknown): void {
+    const pending = [...slot.pending.values()];
+    slot.pending.clear();
+    for (const p of pending) {
+      this.queuedBytes -= p.bytes;
+      p.reject(error);
+    }
+  }
+}
+
+/** Structured cloning turns Buffers into plain Uint8Arrays; the write path wants Buffers back. */
+function withBuffers(result: ProcessedEnvelope): ProcessedEnvelope {
+  const events = result.work.events.map((e) => {
+    const data = e.data as Uint8Array;
+    return Buffer.isBuffer(data) ? e : { ...e, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
+  });
+  return { ...result, work: { ...result.work, events } };
+}
