@@ -9,15 +9,6 @@ import { inMaintenance, validateCron } from './schedule.js';
 
 const MINUTE = 60_000;
 
-function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
-
 /** Maintenance windows of a project: one-off or recurring (cron + duration in a time zone). */
 export class MaintenanceWindows {
   constructor(
@@ -31,7 +22,7 @@ export class MaintenanceWindows {
 
   #toWindow(w: repo.WindowRow) {
     const now = Date.now();
-    const ids = parseJson<string[]>(w.monitor_ids);
+    const ids = repo.parseStored<string[]>(w.monitor_ids);
     return {
       id: w.id,
       title: w.title,

@@ -13,6 +13,16 @@ import type {
 } from './types.js';
 
 type Db = Kysely<Database>;
+
+/** A JSON column's value, or null when it is empty or unreadable. */
+export function parseStored<T>(text: string | null): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
 export type MonitorRow = Selectable<MonitorsTable>;
 export type CheckRow = Selectable<MonitorChecksTable>;
 export type DowntimeRow = Selectable<MonitorDowntimesTable>;

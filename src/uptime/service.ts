@@ -10,30 +10,23 @@ import { newId } from '../lib/ids.js';
 import { mergeConfig, openConfig, publicConfig, sealConfig } from '../lib/sealed-config.js';
 import { VERSION } from '../lib/version.js';
 import type { NotifyService } from '../notify/service.js';
-import type { NotificationMessage } from '../notify/types.js';
-import { LatencySketch } from '../performance/sketch.js';
 import type { Dialect } from '../storage/db.js';
 import type { SentryCheckInsTable } from '../ingest/types.js';
 import type { Database } from '../storage/schema.js';
 import { checkerDefinition } from './checkers/index.js';
 import type { CheckOutcome, CheckerType } from './checkers/types.js';
 import * as repo from './repo.js';
-import { firstCheckAt, heartbeatDeadline, inMaintenance, nextCheckAt, validateCron } from './schedule.js';
-import { MAX_CHECK_IN_MONITORS, sentrySchedule } from './sentry-crons.js';
-import { formatDuration, nextState } from './state.js';
+import { firstCheckAt, heartbeatDeadline, validateCron } from './schedule.js';
 import { monitorStats, monitorSummaries, pct } from './stats.js';
-import { certificateWarning, monitorMessage } from './messages.js';
 import { MaintenanceWindows } from './maintenance.js';
-import type { CheckStatus, MonitorStatus, MonitorsTable, MonitorType, MonitorRollupsTable, PingKind } from './types.js';
+import { CheckRecorder, type CheckResult } from './recorder.js';
+import { HeartbeatPings, type PingInput } from './heartbeats.js';
+import type { CheckStatus, MonitorStatus, MonitorsTable, MonitorType } from './types.js';
 
 type Db = Kysely<Database>;
 
 const DAY = 86_400_000;
-
 const HOUR = 3_600_000;
-const MINUTE = 60_000;
-/** How long a heartbeat ping's body is kept (bytes of text). */
-export const PING_BODY_LIMIT = 10_000;
 
 export interface MonitorInput {
   name: string;
@@ -90,25 +83,6 @@ export interface Monitor {
   updatedAt: number;
 }
 
-export interface CheckResult {
-  at: number;
-  status: CheckStatus;
-  latencyMs: number | null;
-  message: string;
-  details: Record<string, unknown> | null;
-}
-
-export interface PingInput {
-  kind: PingKind;
-  exitCode: number | null;
-  rid: string | null;
-  body: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  /** The run's duration as the client measured it (Sentry check-ins send one); else start → finish. */
-  durationMs?: number | null;
-}
-
 export interface UptimeOptions {
   readonly node: string;
   readonly publicUrl: string;
@@ -121,15 +95,6 @@ export interface UptimeOptions {
 }
 
 
-function parseJson<T>(text: string | null): T | null {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Uptime monitoring: monitors of every type, their checks scheduled through the database (each
  * due monitor is claimed by one node), the state machine with retries, rollups for uptime and
@@ -138,6 +103,8 @@ function parseJson<T>(text: string | null): T | null {
 export class UptimeService {
   readonly #runner: DueWorkRunner<repo.MonitorRow>;
   readonly #maintenance: MaintenanceWindows;
+  readonly #recorder: CheckRecorder;
+  readonly #heartbeats: HeartbeatPings;
 
   constructor(
     private readonly db: Db,
@@ -148,6 +115,8 @@ export class UptimeService {
     private readonly options: UptimeOptions,
   ) {
     this.#maintenance = new MaintenanceWindows(db, audit);
+    this.#recorder = new CheckRecorder(db, dialect, notify, options.publicUrl);
+    this.#heartbeats = new HeartbeatPings(db, this.#recorder, options.log, (projectId, orgId, input, actor) => this.create(projectId, orgId, input, actor));
     this.#runner = new DueWorkRunner<repo.MonitorRow>(
       {
         name: 'uptime.checks',
@@ -189,7 +158,7 @@ export class UptimeService {
       retries: row.retries,
       retryIntervalSeconds: Math.round(row.retry_interval_ms / 1000),
       resendEvery: row.resend_every,
-      channelIds: parseJson<string[]>(row.channel_ids),
+      channelIds: repo.parseStored<string[]>(row.channel_ids),
       config: shown.config,
       secretsSet: shown.secretsSet,
       lastCheckAt: row.last_check_at,
@@ -460,7 +429,7 @@ export class UptimeService {
   async #runDue(row: repo.MonitorRow, signal: AbortSignal): Promise<void> {
     const lagMs = Math.max(0, Date.now() - row.next_check_at);
     if (row.type === 'heartbeat') {
-      await this.#record(row.id, { at: Date.now(), status: 'down', latencyMs: null, message: '', details: null }, { lateHeartbeat: true });
+      await this.#recorder.record(row.id, { at: Date.now(), status: 'down', latencyMs: null, message: '', details: null }, { lateHeartbeat: true });
       return;
     }
     const result = await this.#checkAndRecord(row, signal, { abortedMeansStopping: true });
@@ -470,15 +439,15 @@ export class UptimeService {
   /** Runs one check and records it; null when the node is shutting down (the check is left for the next claim). */
   async #checkAndRecord(row: repo.MonitorRow, signal: AbortSignal, options: { abortedMeansStopping?: boolean } = {}): Promise<CheckResult | null> {
     const at = Date.now();
-    if (await this.#inMaintenance(row, at)) {
-      return this.#record(row.id, { at, status: 'maintenance', latencyMs: null, message: 'In a maintenance window: not checked', details: null });
+    if (await this.#recorder.inMaintenance(row, at)) {
+      return this.#recorder.record(row.id, { at, status: 'maintenance', latencyMs: null, message: 'In a maintenance window: not checked', details: null });
     }
     let config: Record<string, unknown>;
     try {
       config = openConfig(this.box, row.id, row);
     } catch {
       // Not a target problem, and it won't fix itself: say so on the monitor instead of retrying silently.
-      return this.#record(row.id, { at, status: 'down', latencyMs: null, message: "Cannot read this monitor's stored settings (was WATCHPOST_SECRET_KEY changed?); edit the monitor and enter its secrets again", details: null });
+      return this.#recorder.record(row.id, { at, status: 'down', latencyMs: null, message: "Cannot read this monitor's stored settings (was WATCHPOST_SECRET_KEY changed?); edit the monitor and enter its secrets again", details: null });
     }
     const outcome = await this.#runChecker(row.type as CheckerType, config, row.timeout_ms, signal);
     if (signal.aborted && options.abortedMeansStopping) {
@@ -487,7 +456,7 @@ export class UptimeService {
       await repo.updateMonitor(this.db, row.id, { lease_owner: null, lease_until: null });
       return null;
     }
-    return this.#record(row.id, {
+    return this.#recorder.record(row.id, {
       at,
       status: outcome.status,
       latencyMs: outcome.latencyMs,
@@ -496,251 +465,22 @@ export class UptimeService {
     });
   }
 
-  async #inMaintenance(row: Pick<repo.MonitorRow, 'id' | 'project_id'>, at: number, db: Db = this.db): Promise<boolean> {
-    const windows = await repo.currentWindows(db, row.project_id, at);
-    return windows.some((w) => inMaintenance(w, row.id, at));
-  }
-
-  /**
-   * Applies one result to a monitor in one transaction: the check row, rollups, the state machine,
-   * downtimes, the next check time, and the notifications (queued in the same transaction).
-   */
-  async #record(id: string, result: CheckResult, options: { lateHeartbeat?: boolean; ping?: { kind: PingKind } } = {}): Promise<CheckResult> {
-    let stored = result;
-    await this.db.transaction().execute(async (tx) => {
-      const row = await repo.lockMonitor(tx, this.dialect, id);
-      if (!row) return;
-      if (row.paused === 1) {
-        await repo.updateMonitor(tx, id, { lease_owner: null, lease_until: null });
-        return;
-      }
-      const now = result.at;
-      const heartbeat = row.type === 'heartbeat' ? { periodMs: row.period_ms, cron: row.cron, timezone: row.timezone, graceMs: row.grace_ms ?? 0 } : null;
-      if (options.ping) {
-        // In this transaction, with the monitor locked: a lateness evaluation sees the ping or waits for it.
-        await repo.updateMonitor(tx, id, { last_ping_at: now, last_start_at: null });
-        row.last_ping_at = now;
-      }
-      let lateInWindow = false;
-      if (options.lateHeartbeat && heartbeat) {
-        // A ping may have arrived since the monitor was claimed: then it isn't late any more.
-        if (row.next_check_at > now || (row.last_ping_at !== null && heartbeatDeadline(heartbeat, row.last_ping_at) > now)) {
-          await repo.updateMonitor(tx, id, { lease_owner: null, lease_until: null });
-          return;
-        }
-        const last = row.last_ping_at;
-        const inWindow = await this.#inMaintenance(row, now, tx);
-        lateInWindow = inWindow;
-        stored = {
-          ...result,
-          status: inWindow ? 'maintenance' : 'down',
-          message: inWindow ? 'Late, during a maintenance window' : last === null ? 'No ping received yet' : `No ping for ${formatDuration(now - last)} (expected within the period plus ${formatDuration(row.grace_ms ?? 0)} grace)`,
-        };
-      }
-      const transition = nextState(
-        { status: row.status, statusSince: row.status_since, consecutiveFailures: row.consecutive_failures, downChecks: row.down_checks, retries: row.retries, resendEvery: row.resend_every },
-        stored.status,
-        now,
-      );
-      const certificateWarning = await this.#certificateWarning(tx, row, stored);
-      await repo.insertCheck(tx, {
-        id: newId(now),
-        monitor_id: id,
-        project_id: row.project_id,
-        at: now,
-        status: stored.status,
-        latency_ms: stored.latencyMs,
-        message: stored.message,
-        details: stored.details === null ? null : JSON.stringify(stored.details).slice(0, 8000),
-      });
-      await this.#rollup(tx, id, stored);
-
-      let next: number;
-      // Late during maintenance: look again in a minute, so a deadline inside a recurring window
-      // isn't pushed to the same (maintained) time every period.
-      if (heartbeat) next = options.ping ? heartbeatDeadline(heartbeat, now) : lateInWindow ? now + MINUTE : now + (heartbeat.periodMs ?? Math.max(row.interval_ms, MINUTE));
-      else next = transition.retrying ? now + row.retry_interval_ms : nextCheckAt(now, row.interval_ms, id);
-      // A ping that fails (or a late heartbeat) keeps the existing deadline logic: re-check a period on.
-      if (heartbeat && options.ping && stored.status === 'down') next = heartbeatDeadline(heartbeat, now);
-
-      const patch: Partial<MonitorsTable> = {
-        status: transition.status,
-        status_since: transition.statusSince,
-        consecutive_failures: transition.consecutiveFailures,
-        down_checks: transition.downChecks,
-        last_check_at: now,
-        last_latency_ms: stored.latencyMs,
-        last_message: stored.message,
-        next_check_at: next,
-        lease_owner: null,
-        lease_until: null,
-      };
-      await repo.updateMonitor(tx, id, patch);
-
-      let downtimeMs = 0;
-      if (transition.closeDowntime) {
-        const open = await repo.openDowntime(tx, id);
-        if (open) {
-          await repo.endDowntime(tx, open.id, now);
-          downtimeMs = now - open.started_at;
-        }
-      }
-      if (transition.openDowntime) {
-        await repo.insertDowntime(tx, { id: newId(now), monitor_id: id, project_id: row.project_id, started_at: now, ended_at: null, cause: stored.message.slice(0, 500) });
-      }
-      if (certificateWarning) await this.notify.notify(row.project_id, certificateWarning, parseJson<string[]>(row.channel_ids), tx);
-      if (transition.notify) {
-        const message = this.#message(row, transition.notify, stored, transition.notify === 'up' ? downtimeMs : now - transition.statusSince);
-        await this.notify.notify(row.project_id, message, parseJson<string[]>(row.channel_ids), tx);
-      }
-    });
-    return stored;
-  }
-
-  /** A certificate warning when this result crosses a warnDays threshold (see messages.ts). */
-  async #certificateWarning(tx: Db, row: repo.MonitorRow, result: CheckResult): Promise<NotificationMessage | null> {
-    if (typeof (result.details?.certificate as { daysLeft?: unknown } | undefined)?.daysLeft !== 'number') return null;
-    // The last check that saw a certificate: a failed check in between must not warn again.
-    const previous = await repo.lastCheckWithCertificate(tx, row.id);
-    return certificateWarning(row, result, previous?.details ?? null, this.options.publicUrl);
-  }
-
-  #message(row: repo.MonitorRow, kind: 'down' | 'up' | 'resend', result: CheckResult, durationMs: number): NotificationMessage {
-    return monitorMessage(row, kind, result, durationMs, this.options.publicUrl);
-  }
-
-  /** Adds one result to the minute, hour and day rollups (counts, latency sum and sketch). */
-  async #rollup(tx: Db, monitorId: string, result: CheckResult): Promise<void> {
-    const keys = [
-      { period: 'm', bucket: Math.floor(result.at / MINUTE) * MINUTE },
-      { period: 'h', bucket: Math.floor(result.at / HOUR) * HOUR },
-      { period: 'd', bucket: Math.floor(result.at / DAY) * DAY },
-    ];
-    const existing = await repo.rollupsFor(tx, this.dialect, monitorId, keys, true);
-    const rows: MonitorRollupsTable[] = keys.map((key) => {
-      const row = existing.find((r) => r.period === key.period && Number(r.bucket) === key.bucket);
-      const sketch = row && row.sketch.length > 0 ? LatencySketch.decode(row.sketch) : LatencySketch.empty();
-      const hasLatency = result.latencyMs !== null && result.status !== 'maintenance' && result.status !== 'down';
-      if (hasLatency) sketch.add(result.latencyMs as number);
-      return {
-        monitor_id: monitorId,
-        period: key.period,
-        bucket: key.bucket,
-        up: Number(row?.up ?? 0) + (result.status === 'up' ? 1 : 0),
-        degraded: Number(row?.degraded ?? 0) + (result.status === 'degraded' ? 1 : 0),
-        down: Number(row?.down ?? 0) + (result.status === 'down' ? 1 : 0),
-        maintenance: Number(row?.maintenance ?? 0) + (result.status === 'maintenance' ? 1 : 0),
-        latency_count: Number(row?.latency_count ?? 0) + (hasLatency ? 1 : 0),
-        latency_sum: Number(row?.latency_sum ?? 0) + (hasLatency ? (result.latencyMs as number) : 0),
-        sketch: sketch.encode(),
-      };
-    });
-    await repo.upsertRollups(tx, rows);
-  }
-
   /**
    * A heartbeat ping (healthchecks.io style): success, /start, /fail, an exit code, or /log. Returns
-   * false when the token is unknown. Start/finish pairs (matched by `rid`, or the last open start)
-   * give run durations.
+   * false when the token is unknown.
    */
-  async ping(token: string, input: PingInput): Promise<boolean> {
-    const row = await repo.monitorByToken(this.db, token);
-    if (!row) return false;
-    await this.#ping(row, input);
-    return true;
+  ping(token: string, input: PingInput): Promise<boolean> {
+    return this.#heartbeats.ping(token, input);
   }
 
-  /**
-   * A Sentry cron check-in (`captureCheckIn`, `withMonitor`): the heartbeat monitor with the
-   * check-in's slug counts it as a ping (in_progress = start, ok = success, error = fail, paired by
-   * check_in_id). A check-in with `monitor_config` creates the monitor if needed and keeps its
-   * schedule in step with the SDK's, as Sentry's upserting monitors do.
-   */
-  async sentryCheckIn(orgId: string, checkIn: SentryCheckInsTable): Promise<void> {
-    let row = await repo.monitorBySlug(this.db, checkIn.project_id, checkIn.monitor_slug);
-    let config: ReturnType<typeof sentrySchedule> = null;
-    try {
-      config = checkIn.monitor_config === null ? null : sentrySchedule(JSON.parse(checkIn.monitor_config) as Record<string, unknown>);
-    } catch {
-      config = null;
-    }
-    if (!row) {
-      if (!config) return;
-      // A DSN is public in browsers: don't let check-ins create monitors without end.
-      if ((await repo.countSluggedMonitors(this.db, checkIn.project_id)) >= MAX_CHECK_IN_MONITORS) {
-        this.options.log.warn({ projectId: checkIn.project_id, slug: checkIn.monitor_slug }, `check-in ignored: the project already has ${MAX_CHECK_IN_MONITORS} monitors created by check-ins`);
-        return;
-      }
-      await this.create(
-        checkIn.project_id,
-        orgId,
-        {
-          name: checkIn.monitor_slug,
-          type: 'heartbeat',
-          config: {},
-          intervalSeconds: 60,
-          timeoutSeconds: 30,
-          retries: 0,
-          retryIntervalSeconds: 60,
-          resendEvery: 0,
-          channelIds: null,
-          paused: false,
-          slug: checkIn.monitor_slug,
-          ...config,
-        },
-        { userId: null, label: 'Sentry SDK check-in', ip: null },
-      ).catch((error: unknown) => {
-        // Two first check-ins at once: the other one created it.
-        if (!(error instanceof Error && /already exists/.test(error.message))) throw error;
-      });
-      row = await repo.monitorBySlug(this.db, checkIn.project_id, checkIn.monitor_slug);
-      if (!row) return;
-    } else if (config && row.type === 'heartbeat' && (row.cron !== config.cron || (row.period_ms ?? null) !== (config.periodSeconds === null ? null : config.periodSeconds * 1000) || (row.grace_ms ?? 0) !== config.graceSeconds * 1000 || (row.timezone ?? 'UTC') !== config.timezone)) {
-      await repo.updateMonitor(this.db, row.id, { cron: config.cron, period_ms: config.periodSeconds === null ? null : config.periodSeconds * 1000, grace_ms: config.graceSeconds * 1000, timezone: config.timezone, updated_at: Date.now() });
-      row = (await repo.getMonitor(this.db, row.id)) ?? row;
-    }
-    if (row.type !== 'heartbeat') return;
-    const kind: PingKind = checkIn.status === 'in_progress' ? 'start' : checkIn.status === 'error' ? 'fail' : 'success';
-    await this.#ping(row, { kind, exitCode: null, rid: checkIn.check_in_id || null, body: null, ip: null, userAgent: 'Sentry SDK check-in', durationMs: checkIn.duration_ms });
-  }
-
-  async #ping(row: repo.MonitorRow, input: PingInput): Promise<void> {
-    const now = Date.now();
-    const failed = input.kind === 'fail' || (input.exitCode !== null && input.exitCode !== 0);
-    const kind: PingKind = input.exitCode !== null ? (failed ? 'fail' : 'success') : input.kind;
-    let durationMs: number | null = null;
-    if (kind === 'success' || kind === 'fail') {
-      const start = await repo.lastStart(this.db, row.id, input.rid, now - DAY);
-      // With a run id, its own start; without one, only a start newer than the last finish.
-      if (start && (input.rid !== null || start.at > (row.last_ping_at ?? 0))) durationMs = now - start.at;
-      if (input.durationMs != null && Number.isFinite(input.durationMs) && input.durationMs >= 0) durationMs = Math.round(input.durationMs);
-    }
-    await repo.insertPing(this.db, {
-      id: newId(now),
-      monitor_id: row.id,
-      at: now,
-      kind,
-      exit_code: input.exitCode,
-      rid: input.rid,
-      duration_ms: durationMs,
-      body: input.body === null ? null : input.body.slice(0, PING_BODY_LIMIT),
-      source_ip: input.ip,
-      user_agent: input.userAgent?.slice(0, 300) ?? null,
-    });
-    if (row.paused === 1 || kind === 'log') return;
-    if (kind === 'start') {
-      await repo.updateMonitor(this.db, row.id, { last_start_at: now });
-      return;
-    }
-    const message = failed
-      ? `The job reported failure${input.exitCode !== null ? ` (exit code ${input.exitCode})` : ''}${durationMs !== null ? ` after ${formatDuration(durationMs)}` : ''}`
-      : `Ping received${durationMs !== null ? `: ran ${formatDuration(durationMs)}` : ''}`;
-    await this.#record(row.id, { at: now, status: failed ? 'down' : 'up', latencyMs: durationMs, message, details: input.exitCode !== null ? { exitCode: input.exitCode } : null }, { ping: { kind } });
+  /** A Sentry cron check-in, counted as a ping of the heartbeat monitor with its slug (see heartbeats.ts). */
+  sentryCheckIn(orgId: string, checkIn: SentryCheckInsTable): Promise<void> {
+    return this.#heartbeats.sentryCheckIn(orgId, checkIn);
   }
 
   async checks(id: string, limit: number, before?: number): Promise<CheckResult[]> {
     const rows = await repo.listChecks(this.db, id, limit, before);
-    return rows.map((r) => ({ at: r.at, status: r.status, latencyMs: r.latency_ms, message: r.message, details: parseJson<Record<string, unknown>>(r.details) }));
+    return rows.map((r) => ({ at: r.at, status: r.status, latencyMs: r.latency_ms, message: r.message, details: repo.parseStored<Record<string, unknown>>(r.details) }));
   }
 
   async downtimes(id: string, limit: number): Promise<Array<{ id: string; startedAt: number; endedAt: number | null; durationMs: number; cause: string }>> {
