@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { FastifyBaseLogger } from 'fastify';
+import type { NotificationMessage } from '../notify/types.js';
 import type { StoredFile } from './pipeline.js';
 import type * as repo from './repo.js';
 import type { BackupStatus, RetentionPolicy, TargetConfig, VerifyStatus } from './types.js';
@@ -176,4 +177,24 @@ export function formatBytes(bytes: number): string {
     unit += 1;
   }
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** A notification about a backup source, for every channel (see notify/types.ts). */
+export function backupMessage(publicUrl: string, source: repo.SourceRow, event: string, action: NotificationMessage['action'], severity: NotificationMessage['severity'], title: string, text: string, dedupKey = `backup:${source.id}`): NotificationMessage {
+  return {
+    event,
+    source: 'backups',
+    action,
+    severity,
+    dedupKey,
+    title,
+    text,
+    url: `${publicUrl}/projects/${source.project_id}/backups`,
+    occurredAt: Date.now(),
+    fields: [
+      { name: 'Source', value: source.name },
+      { name: 'Database', value: source.description },
+    ],
+    data: { sourceId: source.id, projectId: source.project_id },
+  };
 }

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
-import type { Readable, Transform } from 'node:stream';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Transform } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { AuditService } from '../audit/service.js';
 import type { AuditActor } from '../audit/types.js';
@@ -11,31 +9,30 @@ import type { SecretBox } from '../lib/crypto.js';
 import { fail } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { NotifyService } from '../notify/service.js';
-import type { NotificationMessage } from '../notify/types.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
-import { backupKey, decryptStream, encryptStream, keyId } from './crypto-stream.js';
-import { storeStream, verifyingStream, type StoredFile } from './pipeline.js';
+import { backupKey, encryptStream, keyId } from './crypto-stream.js';
+import { storeStream, type StoredFile } from './pipeline.js';
+import { backupMessage, clip, formatBytes, messageOf, MINUTE, NEVER, nextCron, parse, toBackup, type Backup, type BackupSource, type BackupsOptions, type SourceInput, type SourceSecrets } from './model.js';
 import * as pg from './postgres.js';
 import * as repo from './repo.js';
 import { describePolicy, selectRetention } from './retention.js';
+import { BackupRestores } from './restore.js';
 import * as sqlite from './sqlite.js';
 import { createTarget } from './targets/index.js';
 import type { RetentionDecision, RetentionPolicy } from './types.js';
 
 type Db = Kysely<Database>;
 
-import { clip, formatBytes, messageOf, MINUTE, NEVER, nextCron, parse, settleBoth, toBackup, type Backup, type BackupSource, type BackupsOptions, type SourceInput, type SourceSecrets } from './model.js';
+export type { Backup, BackupSource, BackupsOptions, SourceInput } from './model.js';
 
 /**
  * PostgreSQL backups proven by restoring them. A backup is one streaming pass: pg_dump (custom
  * format, in an exported snapshot whose row counts are recorded) → optional AES-256-GCM → SHA-256
  * → every target. Restore tests fetch the file, check its checksum, decrypt, pg_restore into a
  * scratch database, compare row counts, run the user's assertions and drop it; the measured time
- * is the real RTO. Scheduled runs are claimed through the database like monitor checks.
+ * is the real RTO (restore.ts). Scheduled runs are claimed through the database like monitor checks.
  */
-export type { Backup, BackupSource, BackupsOptions, SourceInput } from './model.js';
-
 export class BackupsService {
   readonly #backups: DueWorkRunner<repo.SourceRow>;
   readonly #verifications: DueWorkRunner<repo.SourceRow>;
@@ -45,6 +42,7 @@ export class BackupsService {
   readonly #progress = new Map<string, { bytes: number; phase: string }>();
   /** Backups running on this node, to cancel them. */
   readonly #running = new Map<string, AbortController>();
+  readonly #restores: BackupRestores;
 
   constructor(
     private readonly db: Db,
@@ -55,6 +53,20 @@ export class BackupsService {
     private readonly options: BackupsOptions,
   ) {
     this.#tools = { binDir: options.pgBinDir ?? undefined, searchPath: options.pgSearchPath };
+    this.#restores = new BackupRestores({
+      db,
+      notify,
+      audit,
+      log: options.log,
+      publicUrl: options.publicUrl,
+      dataDir: options.dataDir,
+      tools: this.#tools,
+      progress: this.#progress,
+      secrets: (row) => this.#secrets(row),
+      key: (secrets) => this.#key(secrets),
+      isSqliteSelf: (row) => this.#isSqliteSelf(row),
+      getBackup: (id) => this.getBackup(id),
+    });
     this.#backups = new DueWorkRunner<repo.SourceRow>(
       {
         name: 'backups.run',
@@ -440,7 +452,7 @@ export class BackupsService {
       const reason = timeout.aborted ? `Timed out after ${source.timeout_minutes} min` : cancel.signal.aborted ? 'Cancelled' : clip(messageOf(error));
       await repo.updateBackup(this.db, id, { status: cancelled ? 'cancelled' : 'failed', finished_at: Date.now(), duration_ms: Date.now() - startedAt, error: reason });
       if (!cancelled) {
-        await this.notify.notify(source.project_id, this.#message(source, 'backup.failed', 'trigger', 'error', `Backup of ${source.name} failed`, reason));
+        await this.notify.notify(source.project_id, backupMessage(this.options.publicUrl, source, 'backup.failed', 'trigger', 'error', `Backup of ${source.name} failed`, reason));
       }
       this.options.log.error({ source: source.id, backup: id, err: reason }, 'backup failed');
     } finally {
@@ -489,127 +501,30 @@ export class BackupsService {
       const share = Math.round((bytes / previous.size_bytes) * 100);
       await this.notify.notify(
         source.project_id,
-        this.#message(source, 'backup.small', 'info', 'warning', `Backup of ${source.name} is much smaller than the last one`, `${formatBytes(bytes)} now, ${formatBytes(previous.size_bytes)} before (${share} %). Tables may have been emptied or dropped.`, `backup-size:${source.id}`),
+        backupMessage(this.options.publicUrl, source, 'backup.small', 'info', 'warning', `Backup of ${source.name} is much smaller than the last one`, `${formatBytes(bytes)} now, ${formatBytes(previous.size_bytes)} before (${share} %). Tables may have been emptied or dropped.`, `backup-size:${source.id}`),
       );
     }
     // A good backup ends a failure or overdue alert.
-    await this.notify.notify(source.project_id, this.#message(source, 'backup.succeeded', 'resolve', 'info', `Backup of ${source.name} succeeded`, `${formatBytes(bytes)} stored.`));
+    await this.notify.notify(source.project_id, backupMessage(this.options.publicUrl, source, 'backup.succeeded', 'resolve', 'info', `Backup of ${source.name} succeeded`, `${formatBytes(bytes)} stored.`));
     if (source.overdue_alerted_at !== null) await repo.updateSource(this.db, source.id, { overdue_alerted_at: null });
     await this.prune(source.id, { dryRun: false }).catch((error: unknown) => this.options.log.warn({ err: error, source: source.id }, 'backup retention failed'));
     void id;
-  }
-
-  #message(source: repo.SourceRow, event: string, action: NotificationMessage['action'], severity: NotificationMessage['severity'], title: string, text: string, dedupKey = `backup:${source.id}`): NotificationMessage {
-    return {
-      event,
-      source: 'backups',
-      action,
-      severity,
-      dedupKey,
-      title,
-      text,
-      url: `${this.options.publicUrl}/projects/${source.project_id}/backups`,
-      occurredAt: Date.now(),
-      fields: [
-        { name: 'Source', value: source.name },
-        { name: 'Database', value: source.description },
-      ],
-      data: { sourceId: source.id, projectId: source.project_id },
-    };
-  }
-
-  /** Reads a backup's file from the first target that has it, checking the checksum and decrypting. */
-  async #open(source: repo.SourceRow, backup: repo.BackupRow, signal: AbortSignal, onProgress?: (bytes: number) => void): Promise<{ stream: Readable; checked: Promise<void> }> {
-    if (backup.status !== 'succeeded' || backup.sha256 === null) throw fail('WP_ERR_CONFLICT', 'Only a successful backup can be restored');
-    if (backup.deleted_at !== null) throw fail('WP_ERR_CONFLICT', 'This backup was removed by retention');
-    const secrets = this.#secrets(source);
-    const files = parse<StoredFile[]>(backup.files, []).filter((f) => /\.(dump|sqlite)(\.enc)?$/.test(f.key));
-    let lastError: unknown = new Error('The backup has no stored file');
-    for (const file of files) {
-      const config = secrets.targets[file.target];
-      if (!config) continue;
-      try {
-        const raw = await createTarget(config).get(file.key, signal);
-        const verified = verifyingStream(raw, backup.sha256, onProgress);
-        if (backup.key_id === null) return verified;
-        const key = this.#key(secrets);
-        if (!key || keyId(key) !== backup.key_id) throw new Error('This backup was encrypted with another key than the one configured now');
-        const decrypt = decryptStream(key);
-        verified.stream.on('error', (error) => decrypt.destroy(error));
-        return { stream: verified.stream.pipe(decrypt), checked: verified.checked };
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw lastError;
   }
 
   /**
    * Restore test: checksum, decrypt, pg_restore into a scratch database, row counts compared with
    * the dump's, the source's assertions, scratch database dropped. Records and returns the result.
    */
-  async verify(backupId: string, signal: AbortSignal = new AbortController().signal): Promise<Backup> {
-    const backup = await repo.getBackup(this.db, backupId);
-    if (!backup) throw fail('WP_ERR_NOT_FOUND', 'No such backup');
-    const source = await repo.getSource(this.db, backup.source_id);
-    if (!source) throw fail('WP_ERR_NOT_FOUND', 'No such backup source');
-    const startedAt = Date.now();
-    await repo.updateBackup(this.db, backupId, { verify_status: 'running', verify_started_at: startedAt, verify_error: null });
-    if (this.#isSqliteSelf(source)) return this.#verifySqlite(source, backup, signal);
-    const secrets = this.#secrets(source);
-    const server = secrets.verifyUrl ?? secrets.url;
-    const scratch = `watchpost_verify_${randomBytes(6).toString('hex')}`;
-    let created = false;
-    this.#progress.set(backupId, { bytes: 0, phase: 'verify' });
-    try {
-      await pg.createDatabase(server, scratch);
-      created = true;
-      const target = pg.withDatabase(server, scratch);
-      const restoreStarted = Date.now();
-      const input = await this.#open(source, backup, signal, (bytes) => this.#progress.set(backupId, { bytes, phase: 'verify' }));
-      await settleBoth(pg.restoreArchive({ url: target, input: input.stream, signal, ...this.#tools }), input.checked);
-      const restoreMs = Date.now() - restoreStarted;
-      const differences = pg.compareRowCounts(parse<Record<string, number>>(backup.table_counts, {}), await pg.tableRowCounts(target));
-      if (differences.length > 0) throw new Error(`Row counts differ after the restore: ${differences.slice(0, 5).join('; ')}${differences.length > 5 ? ` (and ${differences.length - 5} more)` : ''}`);
-      for (const assertion of parse<string[]>(source.assertions, [])) {
-        const ok = await pg.runAssertion(target, assertion);
-        if (!ok) throw new Error(`Assertion failed: ${clip(assertion, 200)}`);
-      }
-      await repo.updateBackup(this.db, backupId, { verify_status: 'verified', verified_at: Date.now(), restore_duration_ms: restoreMs, verify_error: null });
-      await this.notify.notify(source.project_id, this.#message(source, 'backup.verified', 'resolve', 'info', `Restore test of ${source.name} passed`, `Restored in ${Math.round(restoreMs / 1000)} s.`, `backup-verify:${source.id}`));
-    } catch (error) {
-      const reason = clip(messageOf(error));
-      await repo.updateBackup(this.db, backupId, { verify_status: 'failed', verified_at: Date.now(), verify_error: reason });
-      await this.notify.notify(source.project_id, this.#message(source, 'backup.verify_failed', 'trigger', 'error', `Restore test of ${source.name} failed`, reason, `backup-verify:${source.id}`));
-    } finally {
-      this.#progress.delete(backupId);
-      if (created) await pg.dropDatabase(server, scratch).catch((error: unknown) => this.options.log.warn({ err: messageOf(error), database: scratch }, 'could not drop the scratch database of a restore test'));
-    }
-    return this.getBackup(backupId);
+  verify(backupId: string, signal: AbortSignal = new AbortController().signal): Promise<Backup> {
+    return this.#restores.verify(backupId, signal);
   }
 
-  /** Restore test of a SQLite copy: checksum, decrypt into a scratch file, integrity check, row counts. */
-  async #verifySqlite(source: repo.SourceRow, backup: repo.BackupRow, signal: AbortSignal): Promise<Backup> {
-    const scratch = join(this.options.dataDir, `verify-${backup.id}.sqlite.partial`);
-    try {
-      const started = Date.now();
-      const input = await this.#open(source, backup, signal);
-      const [written, verified] = await Promise.allSettled([sqlite.writeFile(input.stream, scratch), input.checked]);
-      if (verified.status === 'rejected') throw verified.reason;
-      if (written.status === 'rejected') throw written.reason;
-      const problem = sqlite.sqliteIntegrity(scratch);
-      if (problem) throw new Error(`SQLite integrity check failed: ${problem}`);
-      const differences = pg.compareRowCounts(parse<Record<string, number>>(backup.table_counts, {}), sqlite.sqliteRowCounts(scratch));
-      if (differences.length > 0) throw new Error(`Row counts differ after the restore: ${differences.slice(0, 5).join('; ')}`);
-      await repo.updateBackup(this.db, backup.id, { verify_status: 'verified', verified_at: Date.now(), restore_duration_ms: Date.now() - started, verify_error: null });
-    } catch (error) {
-      const reason = clip(messageOf(error));
-      await repo.updateBackup(this.db, backup.id, { verify_status: 'failed', verified_at: Date.now(), verify_error: reason });
-      await this.notify.notify(source.project_id, this.#message(source, 'backup.verify_failed', 'trigger', 'error', `Restore test of ${source.name} failed`, reason, `backup-verify:${source.id}`));
-    } finally {
-      await rm(scratch, { force: true });
-    }
-    return this.getBackup(backup.id);
+  /**
+   * Restores a backup into `toUrl` (PostgreSQL) or a file (Watchpost's own SQLite). The target must
+   * be empty unless `force`. Recorded in the audit log.
+   */
+  restore(...args: Parameters<BackupRestores['restore']>): ReturnType<BackupRestores['restore']> {
+    return this.#restores.restore(...args);
   }
 
   async #verifyScheduled(source: repo.SourceRow, signal: AbortSignal): Promise<void> {
@@ -620,29 +535,6 @@ export class BackupsService {
     } finally {
       await repo.updateSource(this.db, source.id, { verify_lease_owner: null, verify_lease_until: null, next_verify_at: nextCron(source.verify_schedule, source.timezone, Date.now()) });
     }
-  }
-
-  /**
-   * Restores a backup into `toUrl`. The database must be empty unless `force` (then objects of the
-   * same names are replaced: pg_restore --clean). Recorded in the audit log.
-   */
-  async restore(backupId: string, toUrl: string, options: { force: boolean; orgId: string; actor: AuditActor | null; onProgress?: (bytes: number) => void; signal?: AbortSignal }): Promise<{ id: string; status: 'restored'; durationMs: number; tables: number }> {
-    const backup = await repo.getBackup(this.db, backupId);
-    if (!backup) throw fail('WP_ERR_NOT_FOUND', 'No such backup');
-    const source = await repo.getSource(this.db, backup.source_id);
-    if (!source) throw fail('WP_ERR_NOT_FOUND', 'No such backup source');
-    if (this.#isSqliteSelf(source)) return this.#restoreSqlite(source, backup, toUrl, options);
-    if (!/^postgres(ql)?:\/\//.test(toUrl)) throw fail('WP_ERR_VALIDATION', 'Restore into a postgres:// connection string');
-    if (!options.force && !(await pg.databaseIsEmpty(toUrl))) {
-      throw fail('WP_ERR_CONFLICT', `The database ${pg.redactUrl(toUrl)} is not empty: restore into a new or empty database, or restore with force (CLI --force) to replace objects of the same names`);
-    }
-    const started = Date.now();
-    const signal = options.signal ?? new AbortController().signal;
-    const input = await this.#open(source, backup, signal, options.onProgress);
-    await settleBoth(pg.restoreArchive({ url: toUrl, input: input.stream, signal, clean: options.force, ...this.#tools }), input.checked);
-    const durationMs = Date.now() - started;
-    await this.audit.record({ orgId: options.orgId, actor: options.actor, action: 'backup.restored', target: { type: 'backup', id: backupId }, details: { source: source.name, to: pg.redactUrl(toUrl), force: options.force, durationMs } });
-    return { id: backupId, status: 'restored', durationMs, tables: Object.keys(parse<Record<string, number>>(backup.table_counts, {})).length };
   }
 
   /**
@@ -661,31 +553,10 @@ export class BackupsService {
       const since = last?.started_at ?? source.created_at;
       if (now - since <= allowed) continue;
       await repo.updateSource(this.db, source.id, { overdue_alerted_at: now });
-      await this.notify.notify(source.project_id, this.#message(source, 'backup.overdue', 'trigger', 'error', `No backup of ${source.name} for ${Math.round((now - since) / 3_600_000)} h`, last ? `The last good backup started ${new Date(last.started_at).toUTCString()}.` : 'There has never been a good backup of this source.'));
+      await this.notify.notify(source.project_id, backupMessage(this.options.publicUrl, source, 'backup.overdue', 'trigger', 'error', `No backup of ${source.name} for ${Math.round((now - since) / 3_600_000)} h`, last ? `The last good backup started ${new Date(last.started_at).toUTCString()}.` : 'There has never been a good backup of this source.'));
       alerted += 1;
     }
     return alerted;
-  }
-
-  /**
-   * Restores a copy of Watchpost's SQLite database to a file (stop Watchpost, then point
-   * WATCHPOST_DATA_DIR at it or move it into place). An existing file is replaced only with force.
-   */
-  async #restoreSqlite(source: repo.SourceRow, backup: repo.BackupRow, to: string, options: { force: boolean; orgId: string; actor: AuditActor | null; signal?: AbortSignal }): Promise<{ id: string; status: 'restored'; durationMs: number; tables: number }> {
-    if (!isAbsolute(to)) throw fail('WP_ERR_VALIDATION', 'Restoring a SQLite backup needs an absolute file path as the target');
-    if (existsSync(to) && !options.force) throw fail('WP_ERR_CONFLICT', `${to} exists: choose a new file, or restore with force (CLI --force) to replace it`);
-    const started = Date.now();
-    const partial = `${to}.partial`;
-    const input = await this.#open(source, backup, options.signal ?? new AbortController().signal);
-    const [written, verified] = await Promise.allSettled([sqlite.writeFile(input.stream, partial), input.checked]);
-    if (verified.status === 'rejected' || written.status === 'rejected') {
-      await rm(partial, { force: true });
-      throw verified.status === 'rejected' ? verified.reason : (written as PromiseRejectedResult).reason;
-    }
-    await rename(partial, to);
-    const durationMs = Date.now() - started;
-    await this.audit.record({ orgId: options.orgId, actor: options.actor, action: 'backup.restored', target: { type: 'backup', id: backup.id }, details: { source: source.name, to, force: options.force, durationMs } });
-    return { id: backup.id, status: 'restored', durationMs, tables: Object.keys(parse<Record<string, number>>(backup.table_counts, {})).length };
   }
 
   /** GFS retention: what would go (dry run) or is removed now. The newest verified backup stays. */
