@@ -8,6 +8,7 @@
 //   BENCH_CONNECTIONS=32   keep-alive connections of the load generator
 //   BENCH_EVENTS=1000000   events seeded for the issues list, in BENCH_ISSUES=10000 issues
 //   BENCH_CPU_PROF=dir     writes the Watchpost process' V8 CPU profiles into dir
+//   WATCHPOST_INGEST_WORKERS=n   passed to Watchpost (0 = process envelopes on the main thread)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ const watchpostEnv = (port: number) => ({
   WATCHPOST_LOG_LEVEL: 'warn',
   WATCHPOST_ADMIN_EMAIL: ADMIN.email,
   WATCHPOST_ADMIN_PASSWORD: ADMIN.password,
+  // Passed through so a run can compare processing on worker threads with the main thread.
+  ...(process.env.WATCHPOST_INGEST_WORKERS ? { WATCHPOST_INGEST_WORKERS: process.env.WATCHPOST_INGEST_WORKERS } : {}),
 });
 
 interface Server {
