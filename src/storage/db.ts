@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import type { Database } from './schema.js';
 import { cachingDatabase } from './statement-cache.js';
+import { ImmediateSqliteDialect } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -53,7 +54,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     // load. Durability is unchanged (it depends on synchronous, not on when pages move back).
     database.pragma('wal_autocheckpoint = 4000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(database) }), log });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database) }), log });
     return {
       db,
       dialect: 'sqlite',
