@@ -74,14 +74,15 @@ describe('ProcessPool', () => {
     await first;
   });
 
-  it('fails the tasks of a worker that dies and starts a new one', async () => {
-    pool = new ProcessPool({ size: 1 });
+  it('fails the tasks of a worker that runs out of heap and starts a new one', async () => {
+    pool = new ProcessPool({ size: 1, maxHeapMb: 64 });
     const body = envelope(event);
     await pool.run(task(body)); // the worker is up
-    const inFlight = pool.run(task(body));
-    // What an out-of-memory abort looks like from the main thread: the worker just exits.
-    await (pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots[0]?.worker.terminate();
-    await expect(inFlight).rejects.toThrow(/exited/);
+    // Two million breadcrumbs parse into far more than 64 MB of objects: the worker is killed.
+    const crumbs = `[${Array.from({ length: 2_000_000 }, (_, i) => `{"m":${i}}`).join(',')}]`;
+    const huge = Buffer.from(`{}\n{"type":"event"}\n{"message":"big","breadcrumbs":${crumbs}}\n`);
+    const limits = { ...DEFAULT_ENVELOPE_LIMITS, maxEventBytes: huge.length, maxAttachmentBytes: huge.length };
+    await expect(pool.run({ ...task(huge), limits })).rejects.toThrow(/exited|memory/i);
     await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
   });
 

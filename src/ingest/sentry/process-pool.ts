@@ -12,6 +12,8 @@ export interface ProcessPoolOptions {
   readonly maxQueuedPerWorker?: number;
   /** Body bytes all workers may hold before `run` refuses (memory stays bounded under overload). */
   readonly maxQueuedBytes?: number;
+  /** Heap limit of each worker; a worker that exceeds it dies and is replaced (default 512). */
+  readonly maxHeapMb?: number;
   readonly log?: Logger;
 }
 
@@ -93,7 +95,7 @@ export class ProcessPool {
     const worker = startModuleWorker(siblingModule(import.meta.url, 'process-worker'), {
       name: 'watchpost-ingest',
       // A worker holds one envelope per task; a runaway one is stopped instead of growing.
-      resourceLimits: { maxOldGenerationSizeMb: 512 },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 512 },
     });
     const slot: Slot = { worker, pending: new Map() };
     worker.unref();
