@@ -3,7 +3,7 @@ import { DEFAULT_SCRUB } from '../../errors/scrub.js';
 import { WatchpostError } from '../../lib/errors.js';
 import { DEFAULT_ENVELOPE_LIMITS, serializeEnvelope } from './envelope.js';
 import { processBody, type ProcessTask } from './process.js';
-import { ProcessPool, ProcessPoolFullError } from './process-pool.js';
+import { ProcessPool, ProcessPoolFullError, ProcessWorkerLostError } from './process-pool.js';
 
 const ctx: ProcessTask['ctx'] = {
   projectId: 7,
@@ -82,7 +82,12 @@ describe('ProcessPool', () => {
     const crumbs = `[${Array.from({ length: 2_000_000 }, (_, i) => `{"m":${i}}`).join(',')}]`;
     const huge = Buffer.from(`{}\n{"type":"event"}\n{"message":"big","breadcrumbs":${crumbs}}\n`);
     const limits = { ...DEFAULT_ENVELOPE_LIMITS, maxEventBytes: huge.length, maxAttachmentBytes: huge.length };
-    await expect(pool.run({ ...task(huge), limits })).rejects.toThrow(/exited|memory/i);
+    const lost = await pool.run({ ...task(huge), limits }).catch((e: unknown) => e);
+    // A ProcessPoolFullError: the route answers 503 with Retry-After, so the SDK retries.
+    expect(lost).toBeInstanceOf(ProcessWorkerLostError);
+    expect(lost).toBeInstanceOf(ProcessPoolFullError);
+    expect((lost as Error).message).toMatch(/memory/i);
+    expect(pool.size).toBe(1);
     await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
   });
 

@@ -25,6 +25,21 @@ export class ProcessPoolFullError extends Error {
   }
 }
 
+/**
+ * The worker holding the task died (out of heap, a crash): the request is answered 503 with
+ * Retry-After like any overload, so the SDK sends it again.
+ */
+export class ProcessWorkerLostError extends ProcessPoolFullError {
+  constructor(readonly reason: string) {
+    super();
+    this.message = `The ingest processing worker stopped: ${reason}`;
+    this.name = 'ProcessWorkerLostError';
+  }
+}
+
+/** Workers that die before answering anything, in a row, before the pool gives up on threads. */
+const MAX_FAILED_STARTS = 3;
+
 interface Pending {
   readonly bytes: number;
   resolve(result: ProcessedEnvelope): void;
@@ -34,6 +49,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   readonly pending: Map<number, Pending>;
+  answered: boolean;
 }
 
 /**
@@ -48,13 +64,15 @@ export class ProcessPool {
   private closed = false;
   private readonly maxQueued: number;
   private queuedBytes = 0;
+  private failedStarts = 0;
 
   constructor(private readonly options: ProcessPoolOptions) {
     this.maxQueued = options.maxQueuedPerWorker ?? 1024;
   }
 
+  /** Workers in use; 0 after workers kept dying before answering (processing then stays inline). */
   get size(): number {
-    return this.options.size;
+    return this.failedStarts >= MAX_FAILED_STARTS ? 0 : this.options.size;
   }
 
   /** Processes the task on a worker; throws ProcessPoolFullError at once when every queue is full. */
@@ -72,7 +90,13 @@ export class ProcessPool {
     this.queuedBytes += bytes;
     return new Promise<ProcessedEnvelope>((resolve, reject) => {
       slot.pending.set(id, { bytes, resolve, reject });
-      slot.worker.postMessage({ id, task: { ...task, body } }, [body.buffer]);
+      try {
+        slot.worker.postMessage({ id, task: { ...task, body } }, [body.buffer]);
+      } catch (error) {
+        slot.pending.delete(id);
+        this.queuedBytes -= bytes;
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
     });
   }
 
@@ -97,18 +121,28 @@ export class ProcessPool {
       // A worker holds one envelope per task; a runaway one is stopped instead of growing.
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 512 },
     });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), answered: false };
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.settle(slot, reply));
-    worker.on('error', (error) => {
-      this.options.log?.error({ err: error }, 'ingest processing worker failed; starting a new one');
-      this.failAll(slot, error);
+    worker.on('message', (reply: WorkerReply) => {
+      slot.answered = true;
+      this.failedStarts = 0;
+      this.settle(slot, reply);
     });
-    worker.on('exit', (code) => {
-      this.failAll(slot, new Error(`The ingest processing worker exited (code ${code})`));
+    const lost = (reason: string) => {
+      // Out of the rotation at once, so no new task lands on a worker that is going away.
       const index = this.slots.indexOf(slot);
       if (index >= 0 && !this.closed) this.slots.splice(index, 1);
+      this.failAll(slot, new ProcessWorkerLostError(reason));
+      if (!slot.answered && !this.closed && ++this.failedStarts === MAX_FAILED_STARTS) {
+        this.options.log?.error({ reason }, `ingest processing workers died ${MAX_FAILED_STARTS} times before answering; processing on the main thread from now on`);
+      }
+    };
+    worker.on('error', (error) => {
+      this.options.log?.error({ err: error }, 'ingest processing worker failed; starting a new one');
+      lost(error.message);
     });
+    worker.on('messageerror', (error) => this.options.log?.error({ err: error }, 'an ingest processing worker reply could not be read'));
+    worker.on('exit', (code) => lost(`exited with code ${code}`));
     return slot;
   }
 

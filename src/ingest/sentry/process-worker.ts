@@ -17,7 +17,11 @@ if (port) {
   port.on('message', (message: { id: number; task: ProcessTask }) => {
     const { id, task } = message;
     processBody(task).then(
-      (result) => port.postMessage({ id, result } satisfies WorkerReply),
+      (result) => {
+        // deflateRawSync returns a view into its (16 KiB) output chunk; send only the bytes.
+        const events = result.work.events.map((e) => (e.data.byteLength === e.data.buffer.byteLength ? e : { ...e, data: Buffer.from(e.data) }));
+        port.postMessage({ id, result: { ...result, work: { ...result.work, events } } } satisfies WorkerReply);
+      },
       (error: unknown) => {
         if (error instanceof WatchpostError) port.postMessage({ id, failure: { code: error.code, message: error.message, headers: error.headers } } satisfies WorkerReply);
         else {

@@ -144,7 +144,8 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   // Source maps are read from the database, so events of a project that uploaded any are
   // symbolicated and processed here; everything else goes to a processing worker.
   const hasEvent = envelope.items.some((item) => item.type === 'event');
-  const onWorker = pool.size > 0 && !(hasEvent && (await ctx.services.sourcemaps.hasArtifacts(projectId)));
+  // (A failed lookup sends it down the inline path, where symbolication failures are recorded, not thrown.)
+  const onWorker = pool.size > 0 && !(hasEvent && (await ctx.services.sourcemaps.hasArtifacts(projectId).catch(() => true)));
   let processed;
   try {
     processed = onWorker
