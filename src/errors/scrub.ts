@@ -62,11 +62,22 @@ class KeyMatcher {
 }
 
 const matchers = new WeakMap<ScrubOptions, KeyMatcher>();
+/**
+ * Matchers by the key lists they were built from: settings that arrive as a fresh copy with every
+ * request (a processing worker's task) still find the matcher, and its per-key cache, built before.
+ */
+const matchersByKeys = new Map<string, KeyMatcher>();
 
 function matcherFor(options: ScrubOptions): KeyMatcher {
   let matcher = matchers.get(options);
   if (!matcher) {
-    matcher = new KeyMatcher(options);
+    const keys = JSON.stringify([options.extraKeys, options.safeKeys]);
+    matcher = matchersByKeys.get(keys);
+    if (!matcher) {
+      if (matchersByKeys.size >= 1000) matchersByKeys.clear();
+      matcher = new KeyMatcher(options);
+      matchersByKeys.set(keys, matcher);
+    }
     matchers.set(options, matcher);
   }
   return matcher;
