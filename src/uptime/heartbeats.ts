@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SentryCheckInsTable } from '../ingest/types.js';
 import { newId } from '../lib/ids.js';
+import { DAY } from '../lib/periods.js';
 import type { AuditActor } from '../audit/types.js';
 import type { Database } from '../storage/schema.js';
 import type { CheckRecorder } from './recorder.js';
@@ -12,8 +13,6 @@ import { formatDuration } from './state.js';
 import type { PingKind } from './types.js';
 
 type Db = Kysely<Database>;
-
-const DAY = 86_400_000;
 
 /** How much of a heartbeat ping's body is kept (characters of text). */
 export const PING_BODY_LIMIT = 10_000;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../lib/ids.js';
+import { DAY, HOUR, MINUTE } from '../lib/periods.js';
 import type { NotifyService } from '../notify/service.js';
 import type { NotificationMessage } from '../notify/types.js';
 import { LatencySketch } from '../performance/sketch.js';
@@ -12,10 +13,6 @@ import { formatDuration, nextState } from './state.js';
 import type { CheckStatus, MonitorsTable, MonitorRollupsTable, PingKind } from './types.js';
 
 type Db = Kysely<Database>;
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 export interface CheckResult {
   at: number;
