@@ -89,7 +89,7 @@ describe('ProcessPool', () => {
     expect((lost as Error).message).toMatch(/memory/i);
     expect(pool.size).toBe(1);
     await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
-  });
+  }, 30_000); // two worker start-ups from sources and a 22 MB body: slow when the suite runs in parallel
 
   it('refuses work once closed', async () => {
     pool = new ProcessPool({ size: 1 });
