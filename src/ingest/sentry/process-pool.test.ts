@@ -91,6 +91,41 @@ describe('ProcessPool', () => {
     await expect(pool.run(task(body))).resolves.toMatchObject({ eventId: '9ec79c33ec9942ab8353589fcb2e04dc' });
   }, 30_000); // two worker start-ups from sources and a 22 MB body: slow when the suite runs in parallel
 
+  it('stops a worker stuck on a task, fails what it held with a retryable error, and replaces it', async () => {
+    const stuck = new URL('../../../test/fixtures/process-worker-stuck.mjs', import.meta.url);
+    pool = new ProcessPool({ size: 1, taskTimeoutMs: 300, module: stuck });
+    await expect(pool.run(task(Buffer.from('fine')))).resolves.toMatchObject({ eventId: 'ok' });
+    const started = Date.now();
+    const [hung, queued] = await Promise.all([pool.run(task(Buffer.from('hang'))), pool.run(task(Buffer.from('fine')))].map((p) => p.catch((e: unknown) => e)));
+    expect(hung).toBeInstanceOf(ProcessWorkerLostError);
+    expect((hung as Error).message).toMatch(/no answer for 300 ms/);
+    expect(queued).toBeInstanceOf(ProcessWorkerLostError);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(pool.size).toBe(1);
+    await expect(pool.run(task(Buffer.from('fine')))).resolves.toMatchObject({ eventId: 'ok' });
+  }, 30_000);
+
+  it('a busy worker that keeps answering is not mistaken for a stuck one', async () => {
+    const stuck = new URL('../../../test/fixtures/process-worker-stuck.mjs', import.meta.url);
+    pool = new ProcessPool({ size: 1, taskTimeoutMs: 200, module: stuck });
+    for (let round = 0; round < 8; round++) {
+      const results = await Promise.all(Array.from({ length: 50 }, () => pool!.run(task(Buffer.from('fine')))));
+      expect(results.every((r) => r.eventId === 'ok')).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+  }, 30_000);
+
+  it('falls back to processing on the main thread when workers die three times before answering', async () => {
+    const broken = new URL('../../../test/fixtures/process-worker-broken.mjs', import.meta.url);
+    pool = new ProcessPool({ size: 1, module: broken });
+    expect(pool.size).toBe(1);
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await expect(pool.run(task(envelope(event)))).rejects.toBeInstanceOf(ProcessWorkerLostError);
+    }
+    // The route checks size before every request: 0 sends the envelope down the inline path.
+    expect(pool.size).toBe(0);
+  }, 30_000);
+
   it('refuses work once closed', async () => {
     pool = new ProcessPool({ size: 1 });
     await pool.close();

@@ -14,6 +14,13 @@ export interface ProcessPoolOptions {
   readonly maxQueuedBytes?: number;
   /** Heap limit of each worker; a worker that exceeds it dies and is replaced (default 512). */
   readonly maxHeapMb?: number;
+  /**
+   * How long a worker may go without answering while it holds tasks (default 10 s). A worker
+   * stuck on one task (a pathological input, a bug) is stopped and replaced; its tasks get 503.
+   */
+  readonly taskTimeoutMs?: number;
+  /** The worker module (tests run stand-ins); default process-worker next to this file. */
+  readonly module?: URL;
   readonly log?: Logger;
 }
 
@@ -50,7 +57,13 @@ interface Slot {
   worker: Worker;
   readonly pending: Map<number, Pending>;
   answered: boolean;
+  /** When the worker last answered, or was given work while idle (the stall clock). */
+  progressAt: number;
+  /** Why the pool stopped this worker, when it did. */
+  stoppedFor: string | null;
 }
+
+const DEFAULT_TASK_TIMEOUT_MS = 10_000;
 
 /**
  * Worker threads that turn authenticated envelope bodies into the work to store (parsing, PII
@@ -65,6 +78,7 @@ export class ProcessPool {
   private readonly maxQueued: number;
   private queuedBytes = 0;
   private failedStarts = 0;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: ProcessPoolOptions) {
     this.maxQueued = options.maxQueuedPerWorker ?? 1024;
@@ -89,6 +103,7 @@ export class ProcessPool {
     const body = new Uint8Array(task.body);
     this.queuedBytes += bytes;
     return new Promise<ProcessedEnvelope>((resolve, reject) => {
+      if (slot.pending.size === 0) slot.progressAt = Date.now();
       slot.pending.set(id, { bytes, resolve, reject });
       try {
         slot.worker.postMessage({ id, task: { ...task, body } }, [body.buffer]);
@@ -103,6 +118,8 @@ export class ProcessPool {
   /** Fails what is still running and stops the workers. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = null;
     const slots = this.slots.splice(0);
     for (const slot of slots) this.failAll(slot, new ProcessPoolFullError());
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -110,25 +127,53 @@ export class ProcessPool {
 
   private leastBusy(): Slot {
     while (this.slots.length < this.options.size) this.slots.push(this.start());
+    this.watchdog ??= this.startWatchdog();
     let best = this.slots[0] as Slot;
     for (const slot of this.slots) if (slot.pending.size < best.pending.size) best = slot;
     return best;
   }
 
+  /**
+   * Workers process their tasks one after another, so one that holds tasks and has not answered
+   * for the timeout is stuck on the task in front: it is taken out of rotation and terminated, and
+   * its tasks fail with ProcessWorkerLostError (503, the SDKs retry) once it has exited.
+   */
+  private startWatchdog(): NodeJS.Timeout {
+    const timeout = this.options.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      for (const slot of [...this.slots]) {
+        if (slot.pending.size === 0 || now - slot.progressAt < timeout) continue;
+        slot.stoppedFor = `no answer for ${timeout} ms (a task is stuck)`;
+        this.slots.splice(this.slots.indexOf(slot), 1);
+        this.options.log?.error({ tasks: slot.pending.size, timeoutMs: timeout }, 'an ingest processing worker is stuck on a task; stopping it and starting a new one');
+        void slot.worker.terminate();
+      }
+    }, Math.max(10, Math.min(1000, timeout / 4)));
+    timer.unref();
+    return timer;
+  }
+
   private start(): Slot {
-    const worker = startModuleWorker(siblingModule(import.meta.url, 'process-worker'), {
+    const worker = startModuleWorker(this.options.module ?? siblingModule(import.meta.url, 'process-worker'), {
       name: 'watchpost-ingest',
       // A worker holds one envelope per task; a runaway one is stopped instead of growing.
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb ?? 512 },
     });
-    const slot: Slot = { worker, pending: new Map(), answered: false };
+    const slot: Slot = { worker, pending: new Map(), answered: false, progressAt: Date.now(), stoppedFor: null };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       slot.answered = true;
+      slot.progressAt = Date.now();
       this.failedStarts = 0;
       this.settle(slot, reply);
     });
-    const lost = (reason: string) => {
+    let gone = false;
+    // 'error' is followed by 'exit': the worker is lost (and counted) once.
+    const lost = (exitReason: string) => {
+      if (gone) return;
+      gone = true;
+      const reason = slot.stoppedFor ?? exitReason;
       // Out of the rotation at once, so no new task lands on a worker that is going away.
       const index = this.slots.indexOf(slot);
       if (index >= 0 && !this.closed) this.slots.splice(index, 1);
