@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyDatabase, TABLES_IN_ORDER } from '../src/storage/copy.js';
 import { createTestApp, PASSWORD, type TestApp } from './helpers/app.js';
@@ -79,5 +80,31 @@ describe.skipIf(!pgAvailable)('moving from SQLite to PostgreSQL', () => {
     expect(counts).toMatchObject({ users: 400, organizations: 3, memberships: 1200 });
     const copied = await target.storage.db.selectFrom('memberships').select(['org_id', 'user_id']).execute();
     expect(new Set(copied.map((m) => `${m.org_id}/${m.user_id}`)).size).toBe(1200);
+  });
+});
+
+describe('copying from a SQLite file a node is writing to', () => {
+  it('reads a snapshot without taking the write lock, so the writer carries on and the copy sees what was committed before it began', async () => {
+    const source = await createTestDatabase('sqlite');
+    const target = await createTestDatabase('sqlite');
+    const now = Date.now();
+    await source.storage.db.insertInto('organizations').values({ id: 'o1', name: 'o1', slug: 'o1', created_at: now, updated_at: now }).execute();
+    // Another process's connection in the middle of a write transaction (a running node's batch).
+    const writer = new SQLite(source.config.dialect === 'sqlite' ? source.config.file : '');
+    try {
+      writer.pragma('busy_timeout = 100');
+      writer.prepare('begin immediate').run();
+      writer.prepare("insert into organizations (id, name, slug, created_at, updated_at) values ('o2', 'o2', 'o2', 0, 0)").run();
+      const started = Date.now();
+      const counts = await copyDatabase(source.storage, target.storage);
+      expect(Date.now() - started).toBeLessThan(4_000); // not waiting out a busy timeout
+      expect(counts.organizations).toBe(1); // the uncommitted row is not in the snapshot
+      writer.prepare('commit').run(); // and the writer was never blocked
+      expect(await source.storage.db.selectFrom('organizations').select('id').orderBy('id').execute()).toEqual([{ id: 'o1' }, { id: 'o2' }]);
+    } finally {
+      writer.close();
+      await target.destroy();
+      await source.destroy();
+    }
   });
 });

@@ -103,12 +103,33 @@ async function countRows(db: AnyDb, table: string): Promise<number> {
 }
 
 /**
+ * Runs `read` on one consistent snapshot of the database. PostgreSQL: a repeatable-read
+ * transaction. SQLite: a deferred `BEGIN` on one connection, a plain WAL read snapshot (taken at
+ * the first read), so a node still writing to the file is not locked out for the whole copy as it
+ * would be by the `BEGIN IMMEDIATE` Watchpost's transactions use.
+ */
+async function readSnapshot(storage: Storage, read: (db: AnyDb) => Promise<void>): Promise<void> {
+  const db = storage.db as AnyDb;
+  if (storage.dialect === 'postgres') {
+    await db.transaction().setIsolationLevel('repeatable read').execute(read);
+    return;
+  }
+  await db.connection().execute(async (conn) => {
+    await sql`begin deferred`.execute(conn);
+    try {
+      await read(conn);
+    } finally {
+      await sql`rollback`.execute(conn); // read-only: nothing to keep
+    }
+  });
+}
+
+/**
  * Copies every row from one Watchpost database to another (SQLite → PostgreSQL when moving to
  * several nodes, or back). Both must be migrated to the same version; the target must be empty.
  * Runs in one transaction on the target, so a failed copy leaves it empty.
  */
 export async function copyDatabase(from: Storage, to: Storage, onProgress: (progress: CopyProgress) => void = () => undefined): Promise<Record<string, number>> {
-  const source = from.db as AnyDb;
   for (const table of TABLES_IN_ORDER) {
     if ((await countRows(to.db as AnyDb, table)) > 0) {
       throw new Error(`The target database is not empty (table ${table} has rows); copy into a fresh database`);
@@ -116,8 +137,7 @@ export async function copyDatabase(from: Storage, to: Storage, onProgress: (prog
   }
   const counts: Record<string, number> = {};
   // Read one consistent snapshot of the source while writing the target in one transaction.
-  const sourceTx = source.transaction();
-  await (from.dialect === 'postgres' ? sourceTx.setIsolationLevel('repeatable read') : sourceTx).execute(async (snapshot) => {
+  await readSnapshot(from, async (snapshot) => {
     await (to.db as AnyDb).transaction().execute(async (trx) => {
       for (const table of TABLES_IN_ORDER) {
         const keys = KEYS[table] ?? ['id'];
