@@ -1,6 +1,5 @@
 import type { RetentionRule } from '../storage/retention.js';
-
-const DAY = 86_400_000;
+import { DAY } from '../lib/periods.js';
 
 /**
  * Retention for error tracking and performance data: raw events for the configured days, their

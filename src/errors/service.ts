@@ -6,6 +6,7 @@ import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { lockProjects } from '../storage/locks.js';
 import { inTransaction } from '../storage/tx.js';
+import { HOUR } from '../lib/periods.js';
 import * as repo from './repo.js';
 import type { IssueFilter } from './repo.js';
 import type { IssueRow, IssuesTable, IssueStatus } from './types.js';
@@ -72,8 +73,6 @@ export function toSummary(row: IssueRow): IssueSummary {
     },
   };
 }
-
-const HOUR = 3_600_000;
 
 /** Issues: lists with filters, detail with tags and activity, events, and the triage workflow. */
 export class IssuesService {

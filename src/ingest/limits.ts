@@ -1,3 +1,5 @@
+import { MINUTE } from '../lib/periods.js';
+
 /** Why and for how long a sender must back off (becomes 429 + Retry-After + X-Sentry-Rate-Limits). */
 export interface Refusal {
   readonly retryAfterSeconds: number;
@@ -18,7 +20,6 @@ interface Window {
   count: number;
 }
 
-const MINUTE = 60_000;
 const USAGE_TTL_MS = 5_000;
 
 /** Start of the UTC month containing `ms`, and of the next one. */

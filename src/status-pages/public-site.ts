@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { verifyAgainstDummy, verifyPassword } from '../lib/password.js';
 import type { Database } from '../storage/schema.js';
 import type { UptimeService } from '../uptime/service.js';
+import { DAY } from '../lib/periods.js';
 import { PageAccess } from './access.js';
 import * as repo from './repo.js';
 import type { PublicView, StatusPagesTable } from './types.js';
@@ -11,7 +12,6 @@ import { buildView, monitorIdsOf, PAST_DAYS } from './view.js';
 
 type Db = Kysely<Database>;
 
-const DAY = 86_400_000;
 /** How long a page's public view and its rendered outputs are reused. */
 const PUBLIC_TTL_MS = 10_000;
 const PUBLIC_CACHE_PAGES = 1000;

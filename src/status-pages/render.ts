@@ -1,9 +1,8 @@
+import { DAY } from '../lib/periods.js';
 import { escapeHtml as e, formatDay, formatPct, formatTime, humanize, isoDay } from './html.js';
 import { STYLE } from './style.js';
 import type { ComponentStatus, DayBar, PublicComponent, PublicIncident, PublicView } from './types.js';
 import { PAST_DAYS, STATUS_TEXT, worse } from './view.js';
-
-const DAY = 86_400_000;
 
 const DOT: Record<ComponentStatus, string> = {
   operational: '#1f883d',

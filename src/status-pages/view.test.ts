@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { DAY } from '../lib/periods.js';
 import { flatBadge } from './badges.js';
 import { escapeHtml, formatPct } from './html.js';
 import type { ComponentRow, IncidentRow, PageRow } from './repo.js';
 import { buildView, phaseOf, statusFromMonitors, type MonitorSummary } from './view.js';
 
-const DAY = 86_400_000;
 const now = Date.UTC(2025, 2, 10, 12);
 
 const page: PageRow = { id: 'p', project_id: 1, slug: 'acme', title: 'Acme', description: null, custom_domain: null, password_hash: null, show_uptime_bars: 1, created_at: 0, updated_at: 0 };

@@ -1,8 +1,8 @@
 import type { MonitorStatus } from '../uptime/types.js';
+import { DAY } from '../lib/periods.js';
 import type { ComponentRow, IncidentRow, PageRow, UpdateRow } from './repo.js';
 import { COMPONENT_STATUSES, type ComponentStatus, type DayBar, type Impact, type Indicator, type IncidentStatus, type PublicComponent, type PublicIncident, type PublicView } from './types.js';
 
-const DAY = 86_400_000;
 /** How far back "past incidents" go, today included. */
 export const PAST_DAYS = 14;
 /** How many incidents the feeds carry. */

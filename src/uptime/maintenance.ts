@@ -4,10 +4,9 @@ import type { AuditActor } from '../audit/types.js';
 import { fail } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Database } from '../storage/schema.js';
+import { MINUTE } from '../lib/periods.js';
 import * as repo from './repo.js';
 import { inMaintenance, validateCron } from './schedule.js';
-
-const MINUTE = 60_000;
 
 /** Maintenance windows of a project: one-off or recurring (cron + duration in a time zone). */
 export class MaintenanceWindows {

@@ -13,6 +13,7 @@ import type { NotifyService } from '../notify/service.js';
 import type { Dialect } from '../storage/db.js';
 import type { SentryCheckInsTable } from '../ingest/types.js';
 import type { Database } from '../storage/schema.js';
+import { DAY, HOUR } from '../lib/periods.js';
 import { checkerDefinition } from './checkers/index.js';
 import type { CheckOutcome, CheckerType } from './checkers/types.js';
 import * as repo from './repo.js';
@@ -24,9 +25,6 @@ import { HeartbeatPings, type PingInput } from './heartbeats.js';
 import type { CheckStatus, MonitorStatus, MonitorsTable, MonitorType } from './types.js';
 
 type Db = Kysely<Database>;
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
 
 export interface MonitorInput {
   name: string;
@@ -93,7 +91,6 @@ export interface UptimeOptions {
   /** Observes every recorded check and, for scheduled ones, how late it started (metrics). */
   readonly onCheck?: (info: { type: MonitorType; status: CheckStatus; lagMs: number | null }) => void;
 }
-
 
 /**
  * Uptime monitoring: monitors of every type, their checks scheduled through the database (each

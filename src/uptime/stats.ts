@@ -1,13 +1,10 @@
 import type { Kysely } from 'kysely';
 import { LatencySketch } from '../performance/sketch.js';
 import type { Database } from '../storage/schema.js';
+import { DAY, HOUR, MINUTE } from '../lib/periods.js';
 import * as repo from './repo.js';
 
 type Db = Kysely<Database>;
-
-const DAY = 86_400_000;
-const HOUR = 3_600_000;
-const MINUTE = 60_000;
 
 /** Uptime % from check counts (maintenance excluded); null when there were no checks. */
 export const pct = (c: { up: number; degraded: number; down: number } | undefined): number | null => {
