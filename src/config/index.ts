@@ -24,6 +24,8 @@ export interface IngestConfig {
   readonly keyRateLimitPerMinute: number;
   /** Threads that process Sentry envelopes (scrub, normalise, group, compress); 0 = main thread. */
   readonly workers: number;
+  /** SQLite: ingest batches are written on a thread with its own connection (false: main thread). */
+  readonly writerThread: boolean;
   /** Envelopes accepted but not yet committed before ingest answers 503. */
   readonly queueSize: number;
   readonly queueBytes: number;
@@ -226,6 +228,7 @@ export function loadConfig(env: Env = process.env): Config {
       queueBytes: v.WATCHPOST_INGEST_QUEUE_MB * MIB,
       // One core stays with the main thread (HTTP, database); up to four process envelopes.
       workers: v.WATCHPOST_INGEST_WORKERS ?? Math.max(0, Math.min(4, availableParallelism() - 1)),
+      writerThread: v.WATCHPOST_INGEST_WRITER_THREAD,
     },
     metricsToken: v.WATCHPOST_METRICS_TOKEN ?? null,
     jobsEnabled: v.WATCHPOST_JOBS,

@@ -69,6 +69,7 @@ export const envSchema = z.object({
   WATCHPOST_INGEST_QUEUE_SIZE: positiveInt('a positive whole number of envelopes').default(5000),
   WATCHPOST_INGEST_QUEUE_MB: positiveInt('a positive whole number of MiB').default(128),
   WATCHPOST_INGEST_WORKERS: z.coerce.number({ error: 'must be a whole number of threads (0 = process on the main thread)' }).int().min(0).max(32).optional(),
+  WATCHPOST_INGEST_WRITER_THREAD: booleanFlag.default(true),
   WATCHPOST_RETENTION_EVENT_DAYS: positiveInt('a positive whole number of days').default(90),
   WATCHPOST_RETENTION_CHECK_DAYS: positiveInt('a positive whole number of days').default(90),
   WATCHPOST_UPTIME_CONCURRENCY: positiveInt('a positive whole number of checks').max(2000).default(100),

@@ -1,22 +1,22 @@
 import { EventEmitter } from 'node:events';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { IngestConfig } from '../config/index.js';
 import type { ScrubOptions } from '../errors/scrub.js';
 import type { SessionCounts } from '../errors/release-health.js';
-import { writeSessions } from '../errors/release-health.js';
-import { writeEvents, type EventToStore, type IssueSignal } from '../errors/write.js';
-import { PendingRollup, queueSpans } from '../performance/pending.js';
+import type { EventToStore, IssueSignal } from '../errors/write.js';
+import { PendingRollup } from '../performance/pending.js';
 import type { SpansToStore } from '../performance/write.js';
 import type { ProjectsService } from '../projects/service.js';
-import { chunkRows, hourOf } from '../storage/batch.js';
+import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
-import { lockProjects } from '../storage/locks.js';
 import { BatchWriter } from './batch-writer.js';
 import type { IngestSettings } from './settings.js';
 import { RateLimiter, type Refusal } from './limits.js';
+import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './store.js';
 import type { Category, Outcome, SentryCheckInsTable } from './types.js';
+import { WriterThread, WriterThreadLostError } from './writer-thread.js';
 
 /** Hooks for /metrics (the server wires them to Prometheus counters). */
 export interface IngestObserver {
@@ -49,6 +49,16 @@ export interface ProjectIngestSettings {
   readonly quotaPerMonth: number | null;
 }
 
+export interface IngestServiceOptions {
+  /**
+   * A SQLite database file: ingest writes go to a writer thread with its own connection to it
+   * (writer-thread.ts), so batches never block the main thread. Absent: writes on `db`.
+   */
+  readonly writerFile?: string | null;
+  /** The writer thread's module (tests run stand-ins). */
+  readonly writerModule?: URL;
+}
+
 interface Cached<T> {
   readonly value: T;
   readonly until: number;
@@ -73,6 +83,8 @@ export class IngestService {
   private readonly writer: BatchWriter<IngestWork>;
   private readonly outcomeTimer: NodeJS.Timeout;
   private readonly rollup: PendingRollup;
+  /** Started on the first write (most test apps never ingest); null: write on `db`. */
+  private writerThread: WriterThread | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,6 +95,7 @@ export class IngestService {
     private readonly config: IngestConfig,
     private readonly log: Logger,
     private readonly observe: IngestObserver = {},
+    private readonly options: IngestServiceOptions = {},
   ) {
     this.limiter = new RateLimiter((projectId, since) => this.acceptedSince(projectId, since));
     this.writer = new BatchWriter<IngestWork>({
@@ -108,7 +121,15 @@ export class IngestService {
    * Merges accepted spans still queued into the performance rollups (every node does so twice a
    * second); the performance summaries call this first so they include everything accepted.
    */
-  flushPerformance(): Promise<number> {
+  async flushPerformance(): Promise<number> {
+    const thread = this.writerThread?.alive ? this.writerThread : null;
+    if (thread) {
+      try {
+        return await thread.flushRollup();
+      } catch (error) {
+        if (!(error instanceof WriterThreadLostError)) throw error;
+      }
+    }
     return this.rollup.flush();
   }
 
@@ -237,84 +258,70 @@ export class IngestService {
         await this.writeOnce(batch);
         return;
       } catch (error) {
+        // The writer thread died: this batch is written again, on the main thread from now on.
+        if (error instanceof WriterThreadLostError && attempt < 4) continue;
         const code = (error as { code?: unknown }).code;
-        if (attempt >= 4 || (code !== '40P01' && code !== '40001')) throw error;
+        if (attempt >= 4 || (code !== '40P01' && code !== '40001' && code !== 'SQLITE_BUSY')) throw error;
         await new Promise((resolve) => setTimeout(resolve, attempt * 10 + Math.random() * 20));
       }
     }
   }
 
+  /** The writer thread, started on first use; null when writing on the main connection. */
+  private thread(): WriterThread | null {
+    if (!this.options.writerFile) return null;
+    if (this.writerThread === null) {
+      this.writerThread = new WriterThread({
+        file: this.options.writerFile,
+        log: this.log,
+        ...(this.options.writerModule ? { module: this.options.writerModule } : {}),
+        // The merges go back to this thread's timer when the writer thread stops.
+        onLost: () => this.rollup.start(),
+      });
+      // The writer thread merges the pending spans on its own timer, on its own connection.
+      this.rollup.stop();
+    }
+    return this.writerThread.alive ? this.writerThread : null;
+  }
+
   private async writeOnce(batch: IngestWork[]): Promise<void> {
     const now = Date.now();
-    const counted: Array<[number, Category, number]> = [];
-    const result = await this.db.transaction().execute(async (trx) => {
-      // A project deleted while its data was queued: drop the data rather than fail the batch.
-      const live = await this.liveProjects(trx, batch.map((w) => w.projectId));
-      const items = batch.filter((w) => live.has(w.projectId));
-      await lockProjects(trx, this.dialect, live);
-      const events = await writeEvents(trx, items.flatMap((w) => w.events), now);
-      const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
-      await queueSpans(trx, spans, now);
-      await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
-      const checkIns = items.flatMap((w) => w.checkIns);
-      if (checkIns.length > 0) await trx.insertInto('sentry_check_ins').values(checkIns).execute();
-      await this.touchKeys(trx, now);
-
-      for (const item of spans) {
-        counted.push([item.projectId, 'transaction', item.segments.length]);
-        counted.push([item.projectId, 'span', item.spans.length]);
-      }
-      for (const w of items) {
-        counted.push([w.projectId, 'session', w.sessions.reduce((a, c) => a + c.total, 0)]);
-        counted.push([w.projectId, 'monitor', w.checkIns.length]);
-      }
-      return { ...events, checkIns };
-    });
+    const keysUsed = this.takeKeysUsed();
+    const thread = this.thread();
+    const result: StoredBatch = thread ? await thread.storeBatch(batch, keysUsed, now) : await storeBatch(this.db, this.dialect, batch, keysUsed, now);
     // Counted only once committed: a retried batch must not count twice.
     for (const [projectId, n] of result.accepted) this.count(projectId, 'error', 'accepted', n, now);
     for (const [projectId, n] of result.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
-    for (const [projectId, category, n] of counted) this.count(projectId, category, 'accepted', n, now);
+    for (const [projectId, category, n] of result.counted) this.count(projectId, category, 'accepted', n, now);
     for (const signal of result.signals) this.signals.emit('issue', signal);
     for (const checkIn of result.checkIns) this.signals.emit('checkIn', checkIn);
-  }
-
-  private async liveProjects(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Set();
-    const rows = await db.selectFrom('projects').select('id').where('id', 'in', unique).execute();
-    return new Set(rows.map((r) => r.id));
   }
 
   /**
    * Moves the in-memory outcome counters into the database. Best effort: counters that fail to
    * write are dropped (they are statistics), never put back to poison every later write.
    */
-  private async writeOutcomes(db: Kysely<Database>): Promise<void> {
-    if (this.outcomes.size === 0) return;
-    const all = [...this.outcomes.values()];
-    this.outcomes.clear();
-    const live = await this.liveProjects(db, all.map((r) => r.project_id));
-    // Key order, so two nodes flushing at once lock the rows in the same order.
-    const rows = all.filter((r) => live.has(r.project_id)).sort((a, b) => a.project_id - b.project_id || a.hour - b.hour || (a.category + a.outcome < b.category + b.outcome ? -1 : 1));
-    for (const chunk of chunkRows(rows, 5)) {
-      await db
-        .insertInto('ingest_outcomes')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['project_id', 'hour', 'category', 'outcome']).doUpdateSet({ count: sql`ingest_outcomes.count + excluded.count` }))
-        .execute();
-    }
-  }
-
   private async writeOutcomesNow(): Promise<void> {
-    await this.db.transaction().execute((trx) => this.writeOutcomes(trx));
+    if (this.outcomes.size === 0) return;
+    const rows: OutcomeRow[] = [...this.outcomes.values()];
+    this.outcomes.clear();
+    const thread = this.thread();
+    if (thread) {
+      try {
+        await thread.storeOutcomes(rows);
+        return;
+      } catch (error) {
+        if (!(error instanceof WriterThreadLostError)) throw error;
+      }
+    }
+    await storeOutcomes(this.db, rows);
   }
 
-  /** Records keys' last use, at most once a minute per key. */
-  private async touchKeys(db: Kysely<Database>, now: number): Promise<void> {
+  /** Keys used since they were last recorded (their last use is written at most once a minute). */
+  private takeKeysUsed(): string[] {
     const due = [...this.keysUsed].filter(([, at]) => at > 0).map(([id]) => id);
-    if (due.length === 0) return;
     for (const id of due) this.keysUsed.set(id, 0);
-    await db.updateTable('ingest_keys').set({ last_used_at: now }).where('id', 'in', due).where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', now - 60_000)])).execute();
+    return due;
   }
 
   /** Outcome counts per category since `since` (pending counters are written first). */
@@ -340,7 +347,9 @@ export class IngestService {
   async close(): Promise<void> {
     clearInterval(this.outcomeTimer);
     await this.writer.close();
-    await this.rollup.close();
     if (this.outcomes.size > 0) await this.writeOutcomesNow().catch(() => undefined);
+    // The writer thread merges its pending spans as it closes; this thread's merge takes the rest.
+    await this.writerThread?.close();
+    await this.rollup.close();
   }
 }

@@ -95,6 +95,12 @@ export class PendingRollup {
     return this.running;
   }
 
+  /** Stops the timer (another merger took over; `flush` still works). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
   /** Stops the timer and merges what is left. */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -17,6 +17,8 @@ export type QueryObserver = (event: { kind: string; durationMs: number; failed: 
 export interface Storage {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** The SQLite database file (null for PostgreSQL and in-memory SQLite): other threads open it too. */
+  readonly file: string | null;
   /** Engine version, e.g. "SQLite 3.53.2" or "PostgreSQL 15.20", for doctor and health. */
   version(): Promise<string>;
   observeQueries(observer: QueryObserver): () => void;
@@ -26,6 +28,8 @@ export interface Storage {
 export interface OpenOptions {
   /** PostgreSQL schema to use as search_path (tests give each file its own). */
   readonly schema?: string;
+  /** How long a SQLite write waits for another connection's lock (default 5 s). */
+  readonly busyTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
@@ -49,7 +53,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     // NORMAL is durable across a process crash (kill -9) in WAL mode; only power loss can drop the
     // last transactions, the trade every WAL deployment makes for group-commit speed.
     database.pragma('synchronous = NORMAL');
-    database.pragma('busy_timeout = 5000');
+    database.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
     // Checkpoint the WAL every ~16 MB instead of every 4 MB: fewer, larger checkpoints under ingest
     // load. Durability is unchanged (it depends on synchronous, not on when pages move back).
     database.pragma('wal_autocheckpoint = 4000');
@@ -58,6 +62,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     return {
       db,
       dialect: 'sqlite',
+      file: config.file === ':memory:' ? null : config.file,
       version: () => Promise.resolve(`SQLite ${String((database.prepare('select sqlite_version() as v').get() as { v: string }).v)}`),
       observeQueries: (observer) => {
         observers.add(observer);
@@ -85,6 +90,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
   return {
     db,
     dialect: 'postgres',
+    file: null,
     version: async () => {
       const result = await pool.query<{ v: string }>("select current_setting('server_version') as v");
       return `PostgreSQL ${result.rows[0]?.v ?? 'unknown'}`;

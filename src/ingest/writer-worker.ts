@@ -1,0 +1,73 @@
+import { parentPort } from 'node:worker_threads';
+import pino from 'pino';
+import { PendingRollup } from '../performance/pending.js';
+import { openStorage, type Storage } from '../storage/db.js';
+import type { IngestWork } from './service.js';
+import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './store.js';
+
+/**
+ * The SQLite writer thread (see writer-thread.ts): opens its own connection to the database file
+ * and runs the ingest writes it is sent, one after another, so the main thread never blocks on
+ * them. Failures cross back as message, code and stack; the main thread rethrows them.
+ */
+export type WriterRequest =
+  | { readonly id: number; readonly op: 'open'; readonly file: string; readonly busyTimeoutMs: number; readonly logLevel: string }
+  | { readonly id: number; readonly op: 'batch'; readonly batch: IngestWork[]; readonly keysUsed: string[]; readonly now: number }
+  | { readonly id: number; readonly op: 'outcomes'; readonly rows: OutcomeRow[] }
+  | { readonly id: number; readonly op: 'flushRollup' }
+  | { readonly id: number; readonly op: 'close' };
+
+export type WriterReply =
+  | { readonly id: number; readonly result: StoredBatch | number | null }
+  | { readonly id: number; readonly failure: { readonly message: string; readonly code: string | null; readonly stack: string | undefined } };
+
+const port = parentPort;
+let storage: Storage | null = null;
+/** The performance rollup merges run here too: they are writes, and the heaviest ingest does. */
+let rollup: PendingRollup | null = null;
+/** Requests run strictly in order (the main thread already serialises batches; this makes sure). */
+let queue: Promise<void> = Promise.resolve();
+
+async function handle(request: WriterRequest): Promise<StoredBatch | number | null> {
+  switch (request.op) {
+    case 'open':
+      storage = openStorage({ dialect: 'sqlite', file: request.file }, { busyTimeoutMs: request.busyTimeoutMs });
+      rollup = new PendingRollup(storage.db, 'sqlite', { log: pino({ level: request.logLevel, base: { thread: 'writer' } }) });
+      rollup.start();
+      return null;
+    case 'batch': {
+      if (!storage) throw new Error('the writer thread has no database open');
+      // Buffers arrive as plain Uint8Arrays; the SQLite driver binds Buffers as blobs.
+      const batch = request.batch.map((w) => ({ ...w, events: w.events.map((e) => ({ ...e, data: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength) })) }));
+      return storeBatch(storage.db, 'sqlite', batch, request.keysUsed, request.now);
+    }
+    case 'outcomes':
+      if (!storage) throw new Error('the writer thread has no database open');
+      await storeOutcomes(storage.db, request.rows);
+      return null;
+    case 'flushRollup':
+      if (!rollup) throw new Error('the writer thread has no database open');
+      return rollup.flush();
+    case 'close':
+      await rollup?.close();
+      rollup = null;
+      await storage?.close();
+      storage = null;
+      return null;
+  }
+}
+
+if (port) {
+  port.on('message', (request: WriterRequest) => {
+    queue = queue.then(() =>
+      handle(request).then(
+        (result) => port.postMessage({ id: request.id, result } satisfies WriterReply),
+        (error: unknown) => {
+          const e = error instanceof Error ? error : new Error(String(error));
+          const code = (e as { code?: unknown }).code;
+          port.postMessage({ id: request.id, failure: { message: e.message, code: typeof code === 'string' ? code : null, stack: e.stack } } satisfies WriterReply);
+        },
+      ),
+    );
+  });
+}

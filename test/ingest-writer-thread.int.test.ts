@@ -1,0 +1,145 @@
+import { deflateRawSync } from 'node:zlib';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestWork } from '../src/ingest/service.js';
+import { IngestService } from '../src/ingest/service.js';
+import { randomHex } from '../src/lib/ids.js';
+import type { Project } from '../src/projects/types.js';
+import { createTestApp, type TestApp } from './helpers/app.js';
+import { testDialects } from './helpers/dialects.js';
+
+const dialects = await testDialects();
+
+function work(project: Project, keyId: string, title: string): IngestWork {
+  const now = Date.now();
+  const eventId = randomHex(16);
+  return {
+    projectId: project.id,
+    keyId,
+    events: [
+      {
+        projectId: project.id,
+        event: { eventId, timestamp: now, receivedAt: now, platform: 'node', level: 'error', environment: 'production', release: null, transaction: null, userKey: null, tags: [['level', 'error']] },
+        grouping: { hash: randomHex(16), variant: 'fallback', title, culprit: '', type: 'Error', value: title },
+        data: deflateRawSync(JSON.stringify({ event_id: eventId, message: title })),
+      },
+    ],
+    spans: null,
+    sessions: [],
+    checkIns: [],
+    size: 200,
+  };
+}
+
+/** A child process that takes the SQLite write lock on `file` and holds it for `ms`. */
+function lockFromAnotherProcess(file: string, ms: number): { locked: Promise<void>; exited: Promise<void> } {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  const script = `const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const locked = new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code} before locking`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { locked, exited };
+}
+
+async function storedTitles(t: TestApp, project: Project): Promise<string[]> {
+  const rows = await t.db.storage.db.selectFrom('events').select('message').where('project_id', '=', project.id).orderBy('message').execute();
+  return rows.map((r) => r.message ?? '');
+}
+
+async function setUp(t: TestApp, name: string): Promise<{ project: Project; keyId: string }> {
+  const owner = await t.signUp(`${name}@example.com`, { orgName: name });
+  if (!owner.org) throw new Error('no org');
+  const { project, key } = await t.ctx.services.projects.create(owner.org.id, { name }, null);
+  return { project, keyId: key.id };
+}
+
+describe.each(dialects)('ingest writes [%s]', (dialect) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+  });
+  afterAll(() => t.close());
+
+  it('SQLite batches are written by the writer thread, PostgreSQL batches on the pool', async () => {
+    const { project, keyId } = await setUp(t, 'writes');
+    const kinds: string[] = [];
+    const stop = t.db.storage.observeQueries((q) => kinds.push(q.kind));
+    await Promise.all(['one', 'two', 'three'].map((title) => t.ctx.services.ingest.submit(work(project, keyId, title))));
+    stop();
+    expect(await storedTitles(t, project)).toEqual(['one', 'three', 'two']);
+    // On SQLite the main connection never ran the batch's INSERTs: the writer thread did.
+    if (dialect === 'sqlite') expect(kinds).not.toContain('insert');
+    else expect(kinds).toContain('insert');
+    const totals = await t.ctx.services.ingest.outcomeTotals(project.id, Date.now() - 60_000);
+    expect(totals).toContainEqual({ category: 'error', outcome: 'accepted', count: 3 });
+  });
+});
+
+describe.runIf(dialects.includes('sqlite'))('the SQLite writer thread', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('sqlite');
+  });
+  afterAll(() => t.close());
+
+  const service = (options: { writerFile: string | null; writerModule?: URL }) =>
+    new IngestService(t.db.storage.db, 'sqlite', t.ctx.services.projects, (id) => t.ctx.services.ingestSettings.get(id), t.ctx.config.ingest, pino({ level: 'silent' }), {}, options);
+
+  it('dies mid-batch: the batch is written on the main thread instead, and so is everything after', async () => {
+    const { project, keyId } = await setUp(t, 'crash');
+    const ingest = service({ writerFile: t.db.storage.file, writerModule: new URL('./fixtures/writer-worker-crash.mjs', import.meta.url) });
+    try {
+      await ingest.submit(work(project, keyId, 'during'));
+      await ingest.submit(work(project, keyId, 'after'));
+      expect(await storedTitles(t, project)).toEqual(['after', 'during']);
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  it('cannot open the database: writes stay on the main thread', async () => {
+    const { project, keyId } = await setUp(t, 'noopen');
+    const ingest = service({ writerFile: '/dev/null/watchpost.db' });
+    try {
+      await ingest.submit(work(project, keyId, 'inline'));
+      expect(await storedTitles(t, project)).toEqual(['inline']);
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  it('waits while another process holds the write lock, then commits', async () => {
+    const { project, keyId } = await setUp(t, 'locked');
+    const ingest = service({ writerFile: t.db.storage.file });
+    try {
+      // Start the thread (its first batch opens the connection), then lock the file from another
+      // process, as a `watchpost` CLI command would.
+      await ingest.submit(work(project, keyId, 'before'));
+      const holder = lockFromAnotherProcess(t.db.storage.file ?? '', 700);
+      await holder.locked;
+      let done = false;
+      const submitted = ingest.submit(work(project, keyId, 'while locked')).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      await holder.exited;
+      await submitted;
+      expect(await storedTitles(t, project)).toEqual(['before', 'while locked']);
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  it('closes with the service: what was accepted is committed first', async () => {
+    const { project, keyId } = await setUp(t, 'closing');
+    const ingest = service({ writerFile: t.db.storage.file });
+    const all = Promise.all(Array.from({ length: 20 }, (_, i) => ingest.submit(work(project, keyId, `e${String(i).padStart(2, '0')}`))));
+    await ingest.close();
+    await all;
+    expect(await storedTitles(t, project)).toHaveLength(20);
+  });
+});
