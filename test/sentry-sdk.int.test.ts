@@ -92,7 +92,7 @@ describe.each(dialects)('the real @sentry/node SDK against Watchpost [%s]', (dia
     expect(events.items.map((e) => e.eventId)).toEqual([latest.eventId, latest.previousEventId]);
 
     // The transaction (a streamed segment span on current SDKs) lands in the endpoint rollups
-    // (merged from the pending queue within half a second; flushed here to read the tables directly).
+    // (merged from the pending queue within a second; flushed here to read the tables directly).
     await t.ctx.services.ingest.flushPerformance();
     const endpoints = await t.db.storage.db.selectFrom('perf_endpoint_hours').select(['name', 'count']).where('project_id', '=', projectId).execute();
     expect(endpoints).toEqual([{ name: 'GET /orders/:id', count: 1 }]);

@@ -118,7 +118,7 @@ export class IngestService {
   }
 
   /**
-   * Merges accepted spans still queued into the performance rollups (every node does so twice a
+   * Merges accepted spans still queued into the performance rollups (every node does so once a
    * second); the performance summaries call this first so they include everything accepted.
    */
   async flushPerformance(): Promise<number> {

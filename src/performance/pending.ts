@@ -7,10 +7,15 @@ import { writeSpans, type RollupSpan, type SpansToStore } from './write.js';
 
 type Db = Kysely<Database>;
 
-/** Rows merged per rollup transaction: bounds how long one merge holds the (SQLite) writer. */
-const ROWS_PER_MERGE = 250;
-/** How often every node merges what is pending (the dashboards lag ingest by at most this). */
-export const MERGE_INTERVAL_MS = 500;
+/**
+ * Rows merged per rollup transaction. It bounds how long one merge holds the (SQLite) writer:
+ * ~100 ms for 1,000 transactions of 5–20 spans on the 2-core reference machine. Larger is cheaper
+ * per row, since each rollup row a merge touches is decoded and re-encoded once per merge: 250
+ * cost ~0.3 ms of CPU per transaction and capped ingest at ~1,250 tx/s there; 1,000 gives ~1,600.
+ */
+const ROWS_PER_MERGE = 1000;
+/** How often every node merges what is pending (readers flush first; the rest lags by at most this). */
+export const MERGE_INTERVAL_MS = 1000;
 
 /** What one pending row carries: the envelope's spans reduced to the fields the rollups use. */
 interface PendingSpans {
