@@ -1,6 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestWork } from '../src/ingest/service.js';
@@ -87,7 +88,7 @@ describe.runIf(dialects.includes('sqlite'))('the SQLite writer thread', () => {
   });
   afterAll(() => t.close());
 
-  const service = (options: { writerFile: string | null; writerModule?: URL }) =>
+  const service = (options: { writerFile: string | null; writerModule?: URL; writerTurn?: Int32Array | null }) =>
     new IngestService(t.db.storage.db, 'sqlite', t.ctx.services.projects, (id) => t.ctx.services.ingestSettings.get(id), t.ctx.config.ingest, pino({ level: 'silent' }), {}, options);
 
   it('dies mid-batch: the batch is written on the main thread instead, and so is everything after', async () => {
@@ -132,6 +133,60 @@ describe.runIf(dialects.includes('sqlite'))('the SQLite writer thread', () => {
     } finally {
       await ingest.close();
     }
+  });
+
+  it('steps aside while the main connection wants the write lock, and takes its turn when it is done', async () => {
+    const { project, keyId } = await setUp(t, 'turns');
+    const turn = t.db.storage.writeTurn;
+    if (!turn) throw new Error('no write turn');
+    const ingest = service({ writerFile: t.db.storage.file, writerTurn: turn });
+    try {
+      await ingest.submit(work(project, keyId, 'first'));
+      // As the main connection does while it waits for or holds the lock.
+      Atomics.add(turn, 0, 1);
+      let done = false;
+      const submitted = ingest.submit(work(project, keyId, 'second')).then(() => (done = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      // One main-thread write finished, and another one is already waiting: the writer goes
+      // now anyway (the two take turns), instead of waiting for the count to reach zero.
+      Atomics.add(turn, 1, 1);
+      Atomics.notify(turn, 1);
+      const released = Date.now();
+      await submitted;
+      expect(Date.now() - released).toBeLessThan(500);
+      Atomics.sub(turn, 0, 1);
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  it('does not starve main-thread writes while it commits batch after batch', async () => {
+    const { project, keyId } = await setUp(t, 'busy');
+    const ingest = service({ writerFile: t.db.storage.file, writerTurn: t.db.storage.writeTurn });
+    await sql`create table if not exists fairness_probe (id integer primary key, at integer not null)`.execute(t.db.storage.db);
+    let flooding = true;
+    const flood = Promise.all(
+      Array.from({ length: 8 }, async (_, lane) => {
+        for (let i = 0; flooding; i++) await ingest.submit(work(project, keyId, `flood ${lane}-${i}`));
+      }),
+    );
+    const waits: number[] = [];
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let i = 0; i < 20; i++) {
+        const started = Date.now();
+        await t.db.storage.db.transaction().execute((trx) => sql`insert into fairness_probe (at) values (${started})`.execute(trx));
+        waits.push(Date.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      flooding = false;
+      await flood;
+      await ingest.close();
+    }
+    expect(Math.max(...waits)).toBeLessThan(1000);
+    expect((await storedTitles(t, project)).length).toBeGreaterThan(20);
   });
 
   it('closes with the service: what was accepted is committed first', async () => {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStorage } from '../src/storage/db.js';
 import { createTestDatabase, testDialects, type TestDatabase } from './helpers/dialects.js';
 
 const dialects = await testDialects();
@@ -57,5 +58,75 @@ describe.each(dialects)('concurrent writers on one database [%s]', (dialect) => 
       ['a', 1],
       ['b', 1],
     ]);
+  });
+});
+
+/** A child process that takes the SQLite write lock on `file`, holds it for `ms`, then commits. */
+function holdLock(file: string, ms: number): { locked: Promise<void>; exited: Promise<void> } {
+  const script = `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
+  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const locked = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return { locked, exited };
+}
+
+describe.runIf(dialects.includes('sqlite'))('waiting for the SQLite write lock', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sqlite');
+    await sql`create table lock_probe (id integer primary key, v text not null)`.execute(db.storage.db);
+  });
+  afterAll(() => db.destroy());
+
+  it('waits on a timer, not in the busy handler: the event loop keeps running until the lock is free', async () => {
+    const holder = holdLock(db.storage.file ?? '', 600);
+    await holder.locked;
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    const started = Date.now();
+    try {
+      // Outside a transaction and inside one: both wait, neither blocks the thread.
+      await Promise.all([
+        sql`insert into lock_probe (v) values ('autocommit')`.execute(db.storage.db),
+        db.storage.db.transaction().execute((trx) => sql`insert into lock_probe (v) values ('transaction')`.execute(trx)),
+      ]);
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    // A synchronous busy wait would have frozen the timer for the whole 600 ms.
+    expect(ticks).toBeGreaterThan(20);
+    expect(db.storage.writeTurn && Atomics.load(db.storage.writeTurn, 0)).toBe(0);
+    await holder.exited;
+    const rows = await sql<{ v: string }>`select v from lock_probe order by v`.execute(db.storage.db);
+    expect(rows.rows.map((r) => r.v)).toEqual(['autocommit', 'transaction']);
+  });
+
+  it('lowers its write turn when COMMIT fails and the transaction is rolled back', async () => {
+    await sql`create table if not exists turn_parent (id integer primary key)`.execute(db.storage.db);
+    await sql`create table if not exists turn_child (id integer primary key, parent integer references turn_parent (id) deferrable initially deferred)`.execute(db.storage.db);
+    // The deferred foreign key fails at COMMIT, which leaves the transaction open until Kysely rolls back.
+    await expect(db.storage.db.transaction().execute((trx) => sql`insert into turn_child (parent) values (42)`.execute(trx))).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+    expect(db.storage.writeTurn && Atomics.load(db.storage.writeTurn, 0)).toBe(0);
+    await db.storage.db.transaction().execute((trx) => sql`insert into lock_probe (v) values ('after')`.execute(trx));
+    expect(db.storage.writeTurn && Atomics.load(db.storage.writeTurn, 0)).toBe(0);
+    await sql`delete from lock_probe where v = 'after'`.execute(db.storage.db);
+  });
+
+  it('gives up with SQLITE_BUSY after its patience, and lowers its write turn', async () => {
+    const impatient = openStorage(db.config, { busyTimeoutMs: 200 });
+    const holder = holdLock(db.storage.file ?? '', 1500);
+    try {
+      await holder.locked;
+      await expect(sql`insert into lock_probe (v) values ('late')`.execute(impatient.db)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await expect(impatient.db.transaction().execute((trx) => sql`insert into lock_probe (v) values ('late')`.execute(trx))).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      expect(impatient.writeTurn && Atomics.load(impatient.writeTurn, 0)).toBe(0);
+      // Reads never wait: WAL readers see the last commit while the lock is held.
+      const count = await sql<{ n: number }>`select count(*) as n from lock_probe`.execute(impatient.db);
+      expect(Number(count.rows[0]?.n)).toBeGreaterThanOrEqual(0);
+    } finally {
+      await holder.exited;
+      await impatient.close();
+    }
   });
 });

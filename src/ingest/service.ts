@@ -55,6 +55,8 @@ export interface IngestServiceOptions {
    * (writer-thread.ts), so batches never block the main thread. Absent: writes on `db`.
    */
   readonly writerFile?: string | null;
+  /** The main connection's write turn (Storage.writeTurn), so the writer thread lets it in. */
+  readonly writerTurn?: Int32Array | null;
   /** The writer thread's module (tests run stand-ins). */
   readonly writerModule?: URL;
 }
@@ -273,6 +275,7 @@ export class IngestService {
     if (this.writerThread === null) {
       this.writerThread = new WriterThread({
         file: this.options.writerFile,
+        turn: this.options.writerTurn ?? null,
         log: this.log,
         ...(this.options.writerModule ? { module: this.options.writerModule } : {}),
         // The merges go back to this thread's timer when the writer thread stops.
@@ -305,7 +308,8 @@ export class IngestService {
     if (this.outcomes.size === 0) return;
     const rows: OutcomeRow[] = [...this.outcomes.values()];
     this.outcomes.clear();
-    const thread = this.thread();
+    // Never starts the thread: counters alone (rejected requests, shutdown) go on this connection.
+    const thread = this.writerThread?.alive ? this.writerThread : null;
     if (thread) {
       try {
         await thread.storeOutcomes(rows);

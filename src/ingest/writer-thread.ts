@@ -29,6 +29,8 @@ export class WriterThreadError extends Error {
 export interface WriterThreadOptions {
   /** The SQLite database file the main connection has open. */
   readonly file: string;
+  /** The main connection's write turn (Storage.writeTurn): the thread steps aside while it is raised. */
+  readonly turn?: Int32Array | null;
   /**
    * How long the thread's writes wait for the main connection's lock. Longer than the main
    * connection's: a long maintenance transaction (retention, a project delete) makes batches wait,
@@ -77,7 +79,7 @@ export class WriterThread {
       if (!this.closing) options.log?.error({ code }, 'the ingest writer thread exited; writing on the main thread from now on');
       this.stop(`exited with code ${code}`);
     });
-    this.send({ id: 0, op: 'open', file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 30_000, logLevel: options.log?.level ?? 'warn' }).catch((error: unknown) => {
+    this.send({ id: 0, op: 'open', file: options.file, busyTimeoutMs: options.busyTimeoutMs ?? 30_000, logLevel: options.log?.level ?? 'warn', turn: options.turn ?? null }).catch((error: unknown) => {
       if (this.lost !== null) return;
       options.log?.error({ err: error }, 'the ingest writer thread could not open the database; writing on the main thread');
       this.stop(`could not open the database: ${error instanceof Error ? error.message : String(error)}`);

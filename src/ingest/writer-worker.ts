@@ -11,7 +11,7 @@ import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './
  * them. Failures cross back as message, code and stack; the main thread rethrows them.
  */
 export type WriterRequest =
-  | { readonly id: number; readonly op: 'open'; readonly file: string; readonly busyTimeoutMs: number; readonly logLevel: string }
+  | { readonly id: number; readonly op: 'open'; readonly file: string; readonly busyTimeoutMs: number; readonly logLevel: string; readonly turn: Int32Array | null }
   | { readonly id: number; readonly op: 'batch'; readonly batch: IngestWork[]; readonly keysUsed: string[]; readonly now: number }
   | { readonly id: number; readonly op: 'outcomes'; readonly rows: OutcomeRow[] }
   | { readonly id: number; readonly op: 'flushRollup' }
@@ -31,7 +31,7 @@ let queue: Promise<void> = Promise.resolve();
 async function handle(request: WriterRequest): Promise<StoredBatch | number | null> {
   switch (request.op) {
     case 'open':
-      storage = openStorage({ dialect: 'sqlite', file: request.file }, { busyTimeoutMs: request.busyTimeoutMs });
+      storage = openStorage({ dialect: 'sqlite', file: request.file }, { busyTimeoutMs: request.busyTimeoutMs, ...(request.turn ? { yieldTo: request.turn } : {}) });
       rollup = new PendingRollup(storage.db, 'sqlite', { log: pino({ level: request.logLevel, base: { thread: 'writer' } }) });
       rollup.start();
       return null;

@@ -86,7 +86,7 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     items: (category, outcome, n) => metrics.ingestItems.inc({ category, outcome }, n),
     batch: (durationMs, failed) => metrics.ingestBatch.observe({ result: failed ? 'error' : 'ok' }, durationMs / 1000),
     queue: (envelopes) => metrics.ingestQueue.set(envelopes),
-  }, { writerFile: config.ingest.writerThread ? storage.file : null });
+  }, { writerFile: config.ingest.writerThread ? storage.file : null, writerTurn: storage.writeTurn });
   const secrets = new SecretBox(config.secretKey);
   const notify = new NotifyService(db, storage.dialect, secrets, audit, {
     node: config.nodeName,

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { DatabaseConfig } from '../config/index.js';
 import type { Database } from './schema.js';
 import { cachingDatabase } from './statement-cache.js';
-import { ImmediateSqliteDialect } from './sqlite-dialect.js';
+import { ImmediateSqliteDialect, newWriteTurn, type LockWait } from './sqlite-dialect.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +19,11 @@ export interface Storage {
   readonly dialect: Dialect;
   /** The SQLite database file (null for PostgreSQL and in-memory SQLite): other threads open it too. */
   readonly file: string | null;
+  /**
+   * SQLite file: raised while this connection wants or holds the write lock. The ingest writer
+   * thread gets it and steps aside between its transactions, so this connection is not starved.
+   */
+  readonly writeTurn: Int32Array | null;
   /** Engine version, e.g. "SQLite 3.53.2" or "PostgreSQL 15.20", for doctor and health. */
   version(): Promise<string>;
   observeQueries(observer: QueryObserver): () => void;
@@ -30,7 +35,16 @@ export interface OpenOptions {
   readonly schema?: string;
   /** How long a SQLite write waits for another connection's lock (default 5 s). */
   readonly busyTimeoutMs?: number;
+  /**
+   * The writer thread's connection: waits for the lock synchronously (its own thread) and steps
+   * aside while the main connection's `writeTurn` is raised. Without it a file database's
+   * connection waits asynchronously, so the thread keeps running while another holds the lock.
+   */
+  readonly yieldTo?: Int32Array;
 }
+
+/** How long the writer thread steps aside for the main connection before it takes its turn anyway. */
+const MAX_YIELD_MS = 1_000;
 
 const INT8_OID = 20;
 const NUMERIC_OID = 1700;
@@ -49,20 +63,30 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
   if (config.dialect === 'sqlite') {
     if (config.file !== ':memory:') mkdirSync(dirname(config.file), { recursive: true });
     const database = new SQLite(config.file);
+    const file = config.file === ':memory:' ? null : config.file;
+    const patienceMs = Math.round(options.busyTimeoutMs ?? 5000);
+    // Another connection may hold the write lock (the writer thread, the CLI). The writer thread
+    // waits in SQLite's busy handler; every other connection waits on a timer (busy_timeout 0).
+    const writeTurn = file && !options.yieldTo ? newWriteTurn() : null;
+    const lockWait: LockWait | undefined = options.yieldTo ? { mode: 'yield', turn: options.yieldTo, maxYieldMs: MAX_YIELD_MS } : writeTurn ? { mode: 'async', patienceMs, turn: writeTurn } : undefined;
     database.pragma('journal_mode = WAL');
     // NORMAL is durable across a process crash (kill -9) in WAL mode; only power loss can drop the
     // last transactions, the trade every WAL deployment makes for group-commit speed.
     database.pragma('synchronous = NORMAL');
-    database.pragma(`busy_timeout = ${Math.round(options.busyTimeoutMs ?? 5000)}`);
+    database.pragma(`busy_timeout = ${lockWait?.mode === 'async' ? 0 : patienceMs}`);
     // Checkpoint the WAL every ~16 MB instead of every 4 MB: fewer, larger checkpoints under ingest
     // load. Durability is unchanged (it depends on synchronous, not on when pages move back).
     database.pragma('wal_autocheckpoint = 4000');
     database.pragma('foreign_keys = ON');
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database) }), log });
+    const db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: cachingDatabase(database), inTransaction: () => database.inTransaction, ...(lockWait ? { lockWait } : {}) }),
+      log,
+    });
     return {
       db,
       dialect: 'sqlite',
-      file: config.file === ':memory:' ? null : config.file,
+      file,
+      writeTurn,
       version: () => Promise.resolve(`SQLite ${String((database.prepare('select sqlite_version() as v').get() as { v: string }).v)}`),
       observeQueries: (observer) => {
         observers.add(observer);
@@ -91,6 +115,7 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
     db,
     dialect: 'postgres',
     file: null,
+    writeTurn: null,
     version: async () => {
       const result = await pool.query<{ v: string }>("select current_setting('server_version') as v");
       return `PostgreSQL ${result.rows[0]?.v ?? 'unknown'}`;
