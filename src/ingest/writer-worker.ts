@@ -57,17 +57,22 @@ async function handle(request: WriterRequest): Promise<StoredBatch | number | nu
   }
 }
 
+function failure(id: number, error: unknown): WriterReply {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const code = (e as { code?: unknown }).code;
+  return { id, failure: { message: e.message, code: typeof code === 'string' ? code : null, stack: e.stack } };
+}
+
 if (port) {
   port.on('message', (request: WriterRequest) => {
-    queue = queue.then(() =>
-      handle(request).then(
-        (result) => port.postMessage({ id: request.id, result } satisfies WriterReply),
-        (error: unknown) => {
-          const e = error instanceof Error ? error : new Error(String(error));
-          const code = (e as { code?: unknown }).code;
-          port.postMessage({ id: request.id, failure: { message: e.message, code: typeof code === 'string' ? code : null, stack: e.stack } } satisfies WriterReply);
-        },
-      ),
-    );
+    queue = queue
+      .then(() =>
+        handle(request).then(
+          (result) => port.postMessage({ id: request.id, result } satisfies WriterReply),
+          (error: unknown) => port.postMessage(failure(request.id, error)),
+        ),
+      )
+      // A reply that could not be sent must neither stop the requests behind it nor go unanswered.
+      .catch((error: unknown) => port.postMessage(failure(request.id, error)));
   });
 }
