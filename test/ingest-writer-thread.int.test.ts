@@ -1,6 +1,4 @@
 import { deflateRawSync } from 'node:zlib';
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { randomHex } from '../src/lib/ids.js';
 import type { Project } from '../src/projects/types.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
+import { holdSqliteLock } from './helpers/sqlite-lock.js';
 
 const dialects = await testDialects();
 
@@ -32,19 +31,6 @@ function work(project: Project, keyId: string, title: string): IngestWork {
     checkIns: [],
     size: 200,
   };
-}
-
-/** A child process that takes the SQLite write lock on `file` and holds it for `ms`. */
-function lockFromAnotherProcess(file: string, ms: number): { locked: Promise<void>; exited: Promise<void> } {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const script = `const db = new (require(${JSON.stringify(driver)}))(${JSON.stringify(file)}); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const locked = new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code} before locking`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { locked, exited };
 }
 
 async function storedTitles(t: TestApp, project: Project): Promise<string[]> {
@@ -121,7 +107,7 @@ describe.runIf(dialects.includes('sqlite'))('the SQLite writer thread', () => {
       // Start the thread (its first batch opens the connection), then lock the file from another
       // process, as a `watchpost` CLI command would.
       await ingest.submit(work(project, keyId, 'before'));
-      const holder = lockFromAnotherProcess(t.db.storage.file ?? '', 700);
+      const holder = holdSqliteLock(t.db.storage.file ?? '', 700);
       await holder.locked;
       let done = false;
       const submitted = ingest.submit(work(project, keyId, 'while locked')).then(() => (done = true));

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStorage } from '../src/storage/db.js';
 import { createTestDatabase, testDialects, type TestDatabase } from './helpers/dialects.js';
+import { holdSqliteLock } from './helpers/sqlite-lock.js';
 
 const dialects = await testDialects();
 
@@ -61,15 +62,6 @@ describe.each(dialects)('concurrent writers on one database [%s]', (dialect) => 
   });
 });
 
-/** A child process that takes the SQLite write lock on `file`, holds it for `ms`, then commits. */
-function holdLock(file: string, ms: number): { locked: Promise<void>; exited: Promise<void> } {
-  const script = `const db = new (require('better-sqlite3'))(process.argv[1]); db.exec('BEGIN IMMEDIATE'); console.log('locked'); setTimeout(() => { db.exec('COMMIT'); db.close(); }, ${ms});`;
-  const child = spawn(process.execPath, ['-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const locked = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { locked, exited };
-}
-
 describe.runIf(dialects.includes('sqlite'))('waiting for the SQLite write lock', () => {
   let db: TestDatabase;
   beforeAll(async () => {
@@ -79,7 +71,7 @@ describe.runIf(dialects.includes('sqlite'))('waiting for the SQLite write lock',
   afterAll(() => db.destroy());
 
   it('waits on a timer, not in the busy handler: the event loop keeps running until the lock is free', async () => {
-    const holder = holdLock(db.storage.file ?? '', 600);
+    const holder = holdSqliteLock(db.storage.file ?? '', 600);
     await holder.locked;
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
@@ -115,7 +107,7 @@ describe.runIf(dialects.includes('sqlite'))('waiting for the SQLite write lock',
 
   it('gives up with SQLITE_BUSY after its patience, and lowers its write turn', async () => {
     const impatient = openStorage(db.config, { busyTimeoutMs: 200 });
-    const holder = holdLock(db.storage.file ?? '', 1500);
+    const holder = holdSqliteLock(db.storage.file ?? '', 1500);
     try {
       await holder.locked;
       await expect(sql`insert into lock_probe (v) values ('late')`.execute(impatient.db)).rejects.toMatchObject({ code: 'SQLITE_BUSY' });

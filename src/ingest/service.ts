@@ -123,16 +123,8 @@ export class IngestService {
    * Merges accepted spans still queued into the performance rollups (every node does so once a
    * second); the performance summaries call this first so they include everything accepted.
    */
-  async flushPerformance(): Promise<number> {
-    const thread = this.writerThread?.alive ? this.writerThread : null;
-    if (thread) {
-      try {
-        return await thread.flushRollup();
-      } catch (error) {
-        if (!(error instanceof WriterThreadLostError)) throw error;
-      }
-    }
-    return this.rollup.flush();
+  flushPerformance(): Promise<number> {
+    return this.onRunningThread((thread) => thread.flushRollup(), () => this.rollup.flush());
   }
 
   /** The project and limits for a DSN public key, or null when unknown or revoked. */
@@ -309,16 +301,22 @@ export class IngestService {
     const rows: OutcomeRow[] = [...this.outcomes.values()];
     this.outcomes.clear();
     // Never starts the thread: counters alone (rejected requests, shutdown) go on this connection.
-    const thread = this.writerThread?.alive ? this.writerThread : null;
-    if (thread) {
+    await this.onRunningThread((thread) => thread.storeOutcomes(rows), () => storeOutcomes(this.db, rows));
+  }
+
+  /**
+   * Runs `onThread` on the writer thread if it is running, else (or once it turns out to have
+   * stopped) `inline` on this thread's connection.
+   */
+  private async onRunningThread<T>(onThread: (thread: WriterThread) => Promise<T>, inline: () => Promise<T>): Promise<T> {
+    if (this.writerThread?.alive) {
       try {
-        await thread.storeOutcomes(rows);
-        return;
+        return await onThread(this.writerThread);
       } catch (error) {
         if (!(error instanceof WriterThreadLostError)) throw error;
       }
     }
-    await storeOutcomes(this.db, rows);
+    return inline();
   }
 
   /** Keys used since they were last recorded (their last use is written at most once a minute). */
