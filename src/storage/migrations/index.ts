@@ -7,6 +7,7 @@ import { uptimeNotify } from './0004-uptime-notify.js';
 import { statusPages } from './0005-status-pages.js';
 import { backups } from './0006-backups.js';
 import { perfPending } from './0007-perf-pending.js';
+import { tagLookupIndex } from './0008-tag-lookup-index.js';
 
 /** A schema change written once for both engines; `dialect` covers the few differences. */
 export interface WatchpostMigration {
@@ -17,4 +18,4 @@ export interface WatchpostMigration {
 }
 
 /** In order. Never edit a migration that has shipped; add a new one. */
-export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps, uptimeNotify, statusPages, backups, perfPending];
+export const migrations: readonly WatchpostMigration[] = [foundation, errorsPerformance, sourceMaps, uptimeNotify, statusPages, backups, perfPending, tagLookupIndex];
