@@ -3,8 +3,8 @@
 // issue_hours, issue_tag_values and releases. Sizes follow a power law (a few loud issues, a long
 // tail); last-seen times lean recent over 30 days. Used by errors.bench.ts for the issues-list API.
 import { createHash } from 'node:crypto';
-import { deflateRawSync } from 'node:zlib';
 import SQLite from 'better-sqlite3';
+import { encodeEventBody } from '../src/errors/event-body.js';
 import { newId } from '../src/lib/ids.js';
 import { prng } from './sentry-payloads.js';
 
@@ -44,7 +44,7 @@ export function seedIssues(file: string, projectId: number, issues: number, even
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -524288');
 
-  const blobs = Array.from({ length: 32 }, (_, i) => deflateRawSync(JSON.stringify({ exception: { values: [{ type: 'Error', value: `seeded ${i}` }] }, tags: [['seed', String(i)]] })));
+  const blobs = Array.from({ length: 32 }, (_, i) => encodeEventBody(JSON.stringify({ exception: { values: [{ type: 'Error', value: `seeded ${i}` }] }, tags: [['seed', String(i)]] })));
   // Power-law sizes: issue i gets a share ∝ 1/(i+1)^0.9, every issue at least one event.
   const weights = Array.from({ length: issues }, (_, i) => 1 / Math.pow(i + 1, 0.9));
   const total = weights.reduce((a, b) => a + b, 0);

@@ -1,6 +1,6 @@
-import { inflateRawSync } from 'node:zlib';
 import type { Kysely } from 'kysely';
 import { fail } from '../lib/errors.js';
+import { decodeEventBody } from './event-body.js';
 import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
@@ -135,7 +135,7 @@ export class IssuesService {
   async event(issueId: string, eventId: string) {
     const row = await repo.findEvent(this.db, issueId, eventId === 'latest' || eventId === 'oldest' ? eventId : eventId.replace(/-/g, '').toLowerCase());
     if (!row) throw fail('WP_ERR_NOT_FOUND', 'No such event in this issue');
-    const data = JSON.parse(inflateRawSync(row.data).toString('utf8')) as Record<string, unknown>;
+    const data = JSON.parse(decodeEventBody(row.data)) as Record<string, unknown>;
     const around = await repo.neighbours(this.db, issueId, row.received_at, row.event_id);
     return { eventId: row.event_id, issueId, timestamp: row.timestamp, receivedAt: row.received_at, data, previousEventId: around.previous, nextEventId: around.next };
   }

@@ -20,7 +20,7 @@ export interface EventToStore {
   readonly projectId: number;
   readonly event: StoredEvent;
   readonly grouping: Grouping;
-  /** The normalised event JSON, deflate-compressed. */
+  /** The normalised event JSON, compressed (errors/event-body.ts). */
   readonly data: Buffer;
 }
 

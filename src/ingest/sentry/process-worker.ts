@@ -18,7 +18,7 @@ if (port) {
     const { id, task } = message;
     processBody(task).then(
       (result) => {
-        // deflateRawSync returns a view into its (16 KiB) output chunk; send only the bytes.
+        // A body that is a view into a larger buffer would cross as the whole buffer: send only its bytes.
         const events = result.work.events.map((e) => (e.data.byteLength === e.data.buffer.byteLength ? e : { ...e, data: Buffer.from(e.data) }));
         port.postMessage({ id, result: { ...result, work: { ...result.work, events } } } satisfies WorkerReply);
       },

@@ -1,5 +1,5 @@
-import { deflateRawSync } from 'node:zlib';
 import { normalizeEvent, type NormalizedEvent } from '../../errors/event.js';
+import { encodeEventBody } from '../../errors/event-body.js';
 import { computeGrouping } from '../../errors/grouping.js';
 import { sessionCounts, type SessionCounts } from '../../errors/release-health.js';
 import { scrubEvent } from '../../errors/scrub.js';
@@ -64,8 +64,6 @@ export function countedItems(envelope: Envelope): number {
  * state) than compressing a 3–10 KB body here does, and an 8 KiB window loses little on bodies
  * that size. Any raw-deflate reader decodes it.
  */
-const DEFLATE_OPTIONS = { level: 1, windowBits: 13, memLevel: 6 } as const;
-
 const EXTENSION_URL = /^(?:chrome|moz|safari(?:-web)?|ms-browser)-extension:\/\//;
 
 /** Sentry's default inbound filter: errors thrown by browser extensions, not by the app. */
@@ -87,8 +85,7 @@ export async function processEvent(raw: unknown, ctx: ProcessContext, inputBytes
   if (fromBrowserExtension(event)) return 'filtered';
   if (ctx.symbolicate) await ctx.symbolicate(event);
   const grouping = computeGrouping(event);
-  // Level 1: the body is read rarely; compressing fast matters more than a few percent of size.
-  const data = deflateRawSync(JSON.stringify(event.data), DEFLATE_OPTIONS);
+  const data = encodeEventBody(JSON.stringify(event.data));
   const stored: StoredEvent = {
     eventId: event.eventId,
     timestamp: event.timestamp,
