@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { newId } from '../lib/ids.js';
-import { chunkRows, hourOf } from '../storage/batch.js';
+import { chunkRows, hourOf, insertValues } from '../storage/batch.js';
+import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import type { NormalizedEvent } from './event.js';
 import type { Grouping } from './grouping.js';
@@ -145,30 +146,27 @@ function activity(issueId: string, projectId: number, kind: IssueActivityTable['
 }
 
 /** Inserts events; returns those that were new (an SDK retry resends the same event id). */
-async function insertEvents(db: Db, items: readonly EventToStore[], issueIds: Map<string, string>): Promise<EventToStore[]> {
+const EVENT_COLUMNS = ['project_id', 'event_id', 'issue_id', 'timestamp', 'received_at', 'level', 'environment', 'release', 'transaction', 'message', 'user_key', 'data'] as const;
+
+async function insertEvents(db: Db, dialect: Dialect, items: readonly EventToStore[], issueIds: Map<string, string>): Promise<EventToStore[]> {
   const inserted = new Set<string>();
-  for (const chunk of chunkRows(items, 12)) {
-    const rows = await db
-      .insertInto('events')
-      .values(
-        chunk.map(({ projectId, event, grouping, data }) => ({
-          project_id: projectId,
-          event_id: event.eventId,
-          issue_id: issueIds.get(`${projectId}:${grouping.hash}`) ?? '',
-          timestamp: event.timestamp,
-          received_at: event.receivedAt,
-          level: event.level,
-          environment: event.environment,
-          release: event.release,
-          transaction: event.transaction,
-          message: grouping.title,
-          user_key: event.userKey,
-          data,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['project_id', 'event_id']).doNothing())
-      .returning(['project_id', 'event_id'])
-      .execute();
+  for (const chunk of chunkRows(items, EVENT_COLUMNS.length)) {
+    const values = chunk.map(({ projectId, event, grouping, data }) => [
+      projectId,
+      event.eventId,
+      issueIds.get(`${projectId}:${grouping.hash}`) ?? '',
+      event.timestamp,
+      event.receivedAt,
+      event.level,
+      event.environment,
+      event.release,
+      event.transaction,
+      grouping.title,
+      event.userKey,
+      data,
+    ]);
+    const query = insertValues(dialect, 'events', EVENT_COLUMNS, values, 'on conflict ("project_id", "event_id") do nothing returning "project_id", "event_id"');
+    const { rows } = await db.executeQuery<{ project_id: number; event_id: string }>(query);
     for (const row of rows) inserted.add(`${row.project_id}:${row.event_id}`);
   }
   const seen = new Set<string>();
@@ -213,11 +211,12 @@ function aggregate(items: readonly EventToStore[], issueIds: Map<string, string>
 }
 
 /** Counts users not seen on the issue before. */
-async function newUsers(db: Db, aggs: Iterable<IssueAggregate>): Promise<Map<string, number>> {
-  const rows = [...aggs].flatMap((a) => [...a.users].map((user_key) => ({ issue_id: a.issueId, user_key })));
+async function newUsers(db: Db, dialect: Dialect, aggs: Iterable<IssueAggregate>): Promise<Map<string, number>> {
+  const rows = [...aggs].flatMap((a) => [...a.users].map((userKey) => [a.issueId, userKey]));
   const fresh = new Map<string, number>();
   for (const chunk of chunkRows(rows, 2)) {
-    const inserted = await db.insertInto('issue_users').values(chunk).onConflict((oc) => oc.columns(['issue_id', 'user_key']).doNothing()).returning('issue_id').execute();
+    const query = insertValues(dialect, 'issue_users', ['issue_id', 'user_key'], chunk, 'on conflict ("issue_id", "user_key") do nothing returning "issue_id"');
+    const { rows: inserted } = await db.executeQuery<{ issue_id: string }>(query);
     for (const row of inserted) fresh.set(row.issue_id, (fresh.get(row.issue_id) ?? 0) + 1);
   }
   return fresh;
@@ -279,7 +278,7 @@ function nextStatus(issue: IssueRow, agg: IssueAggregate, releaseOrder: Map<stri
  * duplicate event ids, and updates counts, users, tags, hourly counts, releases and statuses
  * (regressions) with one multi-row statement per table where the engines allow it.
  */
-export async function writeEvents(db: Db, items: readonly EventToStore[], now: number): Promise<WriteEventsResult> {
+export async function writeEvents(db: Db, dialect: Dialect, items: readonly EventToStore[], now: number): Promise<WriteEventsResult> {
   const accepted = new Map<number, number>();
   const duplicates = new Map<number, number>();
   const signals: IssueSignal[] = [];
@@ -287,7 +286,7 @@ export async function writeEvents(db: Db, items: readonly EventToStore[], now: n
 
   await upsertReleases(db, items, now);
   const issueIds = await issueIdsFor(db, items, now);
-  const fresh = await insertEvents(db, items, issueIds);
+  const fresh = await insertEvents(db, dialect, items, issueIds);
   for (const item of items) bump(duplicates, item.projectId);
   for (const item of fresh) {
     bump(accepted, item.projectId);
@@ -296,7 +295,7 @@ export async function writeEvents(db: Db, items: readonly EventToStore[], now: n
   if (fresh.length === 0) return { accepted, duplicates, signals };
 
   const aggs = aggregate(fresh, issueIds);
-  const users = await newUsers(db, aggs.values());
+  const users = await newUsers(db, dialect, aggs.values());
   const issues = await db.selectFrom('issues').selectAll().where('id', 'in', [...aggs.keys()]).execute();
   const releaseOrder = await releaseTimes(db, issues, aggs);
 
@@ -338,26 +337,22 @@ export async function writeEvents(db: Db, items: readonly EventToStore[], now: n
   }
   await bumpIssues(db, bumps, now);
 
-  const tagRows = [...aggs.values()].flatMap((a) => [...a.tags.values()].map((t) => ({ issue_id: a.issueId, key: t.key, value: t.value, count: t.count, first_seen: t.first, last_seen: t.last })));
+  // The two statements with the most rows per batch, compiled by hand (see insertValues).
+  const tagRows = [...aggs.values()].flatMap((a) => [...a.tags.values()].map((t) => [a.issueId, t.key, t.value, t.count, t.first, t.last]));
   for (const chunk of chunkRows(tagRows, 6)) {
-    await db
-      .insertInto('issue_tag_values')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['issue_id', 'key', 'value']).doUpdateSet({
-          count: sql`issue_tag_values.count + excluded.count`,
-          last_seen: sql`CASE WHEN issue_tag_values.last_seen > excluded.last_seen THEN issue_tag_values.last_seen ELSE excluded.last_seen END`,
-        }),
-      )
-      .execute();
+    await db.executeQuery(
+      insertValues(
+        dialect,
+        'issue_tag_values',
+        ['issue_id', 'key', 'value', 'count', 'first_seen', 'last_seen'],
+        chunk,
+        'on conflict ("issue_id", "key", "value") do update set "count" = "issue_tag_values"."count" + excluded."count", "last_seen" = CASE WHEN "issue_tag_values"."last_seen" > excluded."last_seen" THEN "issue_tag_values"."last_seen" ELSE excluded."last_seen" END',
+      ),
+    );
   }
-  const hourRows = [...aggs.values()].flatMap((a) => [...a.hours].map(([hour, count]) => ({ issue_id: a.issueId, hour, count })));
+  const hourRows = [...aggs.values()].flatMap((a) => [...a.hours].map(([hour, count]) => [a.issueId, hour, count]));
   for (const chunk of chunkRows(hourRows, 3)) {
-    await db
-      .insertInto('issue_hours')
-      .values(chunk)
-      .onConflict((oc) => oc.columns(['issue_id', 'hour']).doUpdateSet({ count: sql`issue_hours.count + excluded.count` }))
-      .execute();
+    await db.executeQuery(insertValues(dialect, 'issue_hours', ['issue_id', 'hour', 'count'], chunk, 'on conflict ("issue_id", "hour") do update set "count" = "issue_hours"."count" + excluded."count"'));
   }
   return { accepted, duplicates, signals };
 }

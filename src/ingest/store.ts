@@ -42,7 +42,7 @@ export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: 
     const live = await liveProjects(trx, batch.map((w) => w.projectId));
     const items = batch.filter((w) => live.has(w.projectId));
     await lockProjects(trx, dialect, live);
-    const events = await writeEvents(trx, items.flatMap((w) => w.events), now);
+    const events = await writeEvents(trx, dialect, items.flatMap((w) => w.events), now);
     const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
     await queueSpans(trx, spans, now);
     await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
