@@ -8,6 +8,7 @@ import type { EventToStore, IssueSignal } from '../errors/write.js';
 import { PendingRollup } from '../performance/pending.js';
 import type { SpansToStore } from '../performance/write.js';
 import type { ProjectsService } from '../projects/service.js';
+import { unpackWork, type QueuedWork } from './packed-work.js';
 import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
@@ -82,7 +83,7 @@ export class IngestService {
   private readonly outcomes = new Map<string, { project_id: number; hour: number; category: Category; outcome: Outcome; count: number }>();
   private readonly keysUsed = new Map<string, number>();
   private readonly limiter: RateLimiter;
-  private readonly writer: BatchWriter<IngestWork>;
+  private readonly writer: BatchWriter<QueuedWork>;
   private readonly outcomeTimer: NodeJS.Timeout;
   private readonly rollup: PendingRollup;
   /** Started on the first write (most test apps never ingest); null: write on `db`. */
@@ -100,7 +101,7 @@ export class IngestService {
     private readonly options: IngestServiceOptions = {},
   ) {
     this.limiter = new RateLimiter((projectId, since) => this.acceptedSince(projectId, since));
-    this.writer = new BatchWriter<IngestWork>({
+    this.writer = new BatchWriter<QueuedWork>({
       write: (items) => this.writeBatch(items),
       maxBatch: 256,
       maxDelayMs: 4,
@@ -185,7 +186,7 @@ export class IngestService {
   }
 
   /** Stores the work; resolves after it is committed. Throws BatchWriterFullError when overloaded. */
-  submit(work: IngestWork): Promise<void> {
+  submit(work: QueuedWork): Promise<void> {
     this.keysUsed.set(work.keyId, Date.now());
     const done = this.writer.submit([work]);
     this.observe.queue?.(this.writer.pending);
@@ -221,7 +222,7 @@ export class IngestService {
    * only its own request. Outcome counters are written after the commit in their own short
    * transaction, so the hot (project, hour) counter row is never held across a batch.
    */
-  private async writeBatch(batch: IngestWork[]): Promise<ReadonlyArray<unknown>> {
+  private async writeBatch(batch: QueuedWork[]): Promise<ReadonlyArray<unknown>> {
     try {
       await this.writeWithRetry(batch);
       return [];
@@ -246,7 +247,7 @@ export class IngestService {
     }
   }
 
-  private async writeWithRetry(batch: IngestWork[]): Promise<void> {
+  private async writeWithRetry(batch: QueuedWork[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.writeOnce(batch);
@@ -279,11 +280,11 @@ export class IngestService {
     return this.writerThread.alive ? this.writerThread : null;
   }
 
-  private async writeOnce(batch: IngestWork[]): Promise<void> {
+  private async writeOnce(batch: QueuedWork[]): Promise<void> {
     const now = Date.now();
     const keysUsed = this.takeKeysUsed();
     const thread = this.thread();
-    const result: StoredBatch = thread ? await thread.storeBatch(batch, keysUsed, now) : await storeBatch(this.db, this.dialect, batch, keysUsed, now);
+    const result: StoredBatch = thread ? await thread.storeBatch(batch, keysUsed, now) : await storeBatch(this.db, this.dialect, batch.map(unpackWork), keysUsed, now);
     // Counted only once committed: a retried batch must not count twice.
     for (const [projectId, n] of result.accepted) this.count(projectId, 'error', 'accepted', n, now);
     for (const [projectId, n] of result.duplicates) this.count(projectId, 'error', 'duplicate', n, now);

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { siblingModule, startModuleWorker } from '../lib/worker.js';
-import type { IngestWork } from './service.js';
+import type { QueuedWork } from './packed-work.js';
 import type { OutcomeRow, StoredBatch } from './store.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
@@ -92,7 +92,7 @@ export class WriterThread {
     return this.lost === null && !this.closing;
   }
 
-  storeBatch(batch: readonly IngestWork[], keysUsed: readonly string[], now: number): Promise<StoredBatch> {
+  storeBatch(batch: readonly QueuedWork[], keysUsed: readonly string[], now: number): Promise<StoredBatch> {
     return this.send({ id: 0, op: 'batch', batch: [...batch], keysUsed: [...keysUsed], now }) as Promise<StoredBatch>;
   }
 

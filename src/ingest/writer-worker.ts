@@ -2,7 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import pino from 'pino';
 import { PendingRollup } from '../performance/pending.js';
 import { openStorage, type Storage } from '../storage/db.js';
-import type { IngestWork } from './service.js';
+import { unpackWork, type QueuedWork } from './packed-work.js';
 import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './store.js';
 
 /**
@@ -12,7 +12,7 @@ import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './
  */
 export type WriterRequest =
   | { readonly id: number; readonly op: 'open'; readonly file: string; readonly busyTimeoutMs: number; readonly logLevel: string; readonly turn: Int32Array | null }
-  | { readonly id: number; readonly op: 'batch'; readonly batch: IngestWork[]; readonly keysUsed: string[]; readonly now: number }
+  | { readonly id: number; readonly op: 'batch'; readonly batch: QueuedWork[]; readonly keysUsed: string[]; readonly now: number }
   | { readonly id: number; readonly op: 'outcomes'; readonly rows: OutcomeRow[] }
   | { readonly id: number; readonly op: 'flushRollup' }
   | { readonly id: number; readonly op: 'close' };
@@ -37,8 +37,12 @@ async function handle(request: WriterRequest): Promise<StoredBatch | number | nu
       return null;
     case 'batch': {
       if (!storage) throw new Error('the writer thread has no database open');
-      // Buffers arrive as plain Uint8Arrays; the SQLite driver binds Buffers as blobs.
-      const batch = request.batch.map((w) => ({ ...w, events: w.events.map((e) => ({ ...e, data: Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength) })) }));
+      // Packed work unpacks with Buffers; plain work's Buffers arrive as Uint8Arrays, and the SQLite
+      // driver binds only Buffers as blobs.
+      const batch = request.batch.map((queued) => {
+        const w = unpackWork(queued);
+        return w === queued ? { ...w, events: w.events.map((e) => ({ ...e, data: asBuffer(e.data) })) } : w;
+      });
       return storeBatch(storage.db, 'sqlite', batch, request.keysUsed, request.now);
     }
     case 'outcomes':
@@ -56,6 +60,8 @@ async function handle(request: WriterRequest): Promise<StoredBatch | number | nu
       return null;
   }
 }
+
+const asBuffer = (data: Uint8Array): Buffer => (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 
 function failure(id: number, error: unknown): WriterReply {
   const e = error instanceof Error ? error : new Error(String(error));

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SCRUB } from '../../errors/scrub.js';
 import { WatchpostError } from '../../lib/errors.js';
+import { isPacked, unpackWork } from '../packed-work.js';
 import { DEFAULT_ENVELOPE_LIMITS, serializeEnvelope } from './envelope.js';
 import { processBody, type ProcessTask } from './process.js';
 import { ProcessPool, ProcessPoolFullError, ProcessWorkerLostError } from './process-pool.js';
@@ -36,12 +37,14 @@ afterEach(async () => {
 });
 
 describe('ProcessPool', () => {
-  it('returns what processing on the main thread returns, with Buffers for the event bodies', async () => {
+  it('returns what processing on the main thread returns, packed, with Buffers for the event bodies', async () => {
     pool = new ProcessPool({ size: 2 });
     const body = envelope(event);
     const [onWorker, inline] = await Promise.all([pool.run(task(body)), processBody(task(body))]);
-    expect(onWorker).toEqual(inline);
-    const stored = onWorker.work.events[0];
+    expect(isPacked(onWorker.work)).toBe(true);
+    const work = unpackWork(onWorker.work);
+    expect({ ...onWorker, work }).toEqual(inline);
+    const stored = work.events[0];
     expect(Buffer.isBuffer(stored?.data)).toBe(true);
     expect(stored?.event.eventId).toBe('9ec79c33ec9942ab8353589fcb2e04dc');
     expect(onWorker.eventId).toBe('9ec79c33ec9942ab8353589fcb2e04dc');

@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { fail } from '../../lib/errors.js';
 import { siblingModule, startModuleWorker } from '../../lib/worker.js';
+import { isPacked } from '../packed-work.js';
 import type { ProcessedEnvelope, ProcessTask } from './process.js';
 import type { WorkerReply } from './process-worker.js';
 
@@ -217,6 +218,8 @@ export class ProcessPool {
 
 /** Structured cloning turns Buffers into plain Uint8Arrays; the write path wants Buffers back. */
 function withBuffers(result: ProcessedEnvelope): ProcessedEnvelope {
+  // Packed work stays bytes until it is written (packed-work.ts).
+  if (isPacked(result.work)) return result;
   const events = result.work.events.map((e) => {
     const data = e.data as Uint8Array;
     return Buffer.isBuffer(data) ? e : { ...e, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };

@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { WatchpostError } from '../../lib/errors.js';
+import { hasData, packWork, unpackWork } from '../packed-work.js';
 import { processBody, type ProcessTask } from './process.js';
 
 /**
@@ -18,9 +19,10 @@ if (port) {
     const { id, task } = message;
     processBody(task).then(
       (result) => {
-        // A body that is a view into a larger buffer would cross as the whole buffer: send only its bytes.
-        const events = result.work.events.map((e) => (e.data.byteLength === e.data.buffer.byteLength ? e : { ...e, data: Buffer.from(e.data) }));
-        port.postMessage({ id, result: { ...result, work: { ...result.work, events } } } satisfies WorkerReply);
+        // Packed once here and moved (not copied) to the main thread, which passes the bytes on.
+        const work = hasData(result.work) ? packWork(unpackWork(result.work)) : result.work;
+        const transfer = 'packed' in work && work.packed.byteLength === work.packed.buffer.byteLength ? [work.packed.buffer as ArrayBuffer] : [];
+        port.postMessage({ id, result: { ...result, work } } satisfies WorkerReply, transfer);
       },
       (error: unknown) => {
         if (error instanceof WatchpostError) port.postMessage({ id, failure: { code: error.code, message: error.message, headers: error.headers } } satisfies WorkerReply);

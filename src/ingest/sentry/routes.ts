@@ -8,6 +8,7 @@ import type { Refusal } from '../limits.js';
 import { resolveSentryAuth } from './auth.js';
 import { readBody } from './body.js';
 import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
+import { hasData } from '../packed-work.js';
 import { categoryOf, countedItems, processEnvelope, readEnvelope, type ProcessContext } from './process.js';
 import { ProcessPoolFullError } from './process-pool.js';
 
@@ -159,7 +160,7 @@ async function ingest(ctx: AppContext, request: FastifyRequest, reply: FastifyRe
   for (const d of processed.dropped) service.count(projectId, d.category, d.outcome, d.count);
 
   const { work } = processed;
-  if (work.events.length > 0 || work.spans || work.sessions.length > 0 || work.checkIns.length > 0) {
+  if (hasData(work)) {
     try {
       await service.submit(work);
     } catch (error) {
