@@ -2,6 +2,7 @@ import { deflateRawSync } from 'node:zlib';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packWork } from '../src/ingest/packed-work.js';
 import type { IngestWork } from '../src/ingest/service.js';
 import { IngestService } from '../src/ingest/service.js';
 import { randomHex } from '../src/lib/ids.js';
@@ -56,7 +57,8 @@ describe.each(dialects)('ingest writes [%s]', (dialect) => {
     const { project, keyId } = await setUp(t, 'writes');
     const kinds: string[] = [];
     const stop = t.db.storage.observeQueries((q) => kinds.push(q.kind));
-    await Promise.all(['one', 'two', 'three'].map((title) => t.ctx.services.ingest.submit(work(project, keyId, title))));
+    // Plain work (processed on the main thread) and packed work (from a processing worker), mixed.
+    await Promise.all(['one', 'two', 'three'].map((title, i) => t.ctx.services.ingest.submit(i === 0 ? work(project, keyId, title) : packWork(work(project, keyId, title)))));
     stop();
     expect(await storedTitles(t, project)).toEqual(['one', 'three', 'two']);
     // On SQLite the main connection never ran the batch's INSERTs: the writer thread did.
@@ -81,8 +83,9 @@ describe.runIf(dialects.includes('sqlite'))('the SQLite writer thread', () => {
     const { project, keyId } = await setUp(t, 'crash');
     const ingest = service({ writerFile: t.db.storage.file, writerModule: new URL('./fixtures/writer-worker-crash.mjs', import.meta.url) });
     try {
-      await ingest.submit(work(project, keyId, 'during'));
-      await ingest.submit(work(project, keyId, 'after'));
+      // Packed, as from a processing worker: the main thread still holds the bytes and unpacks them.
+      await ingest.submit(packWork(work(project, keyId, 'during')));
+      await ingest.submit(packWork(work(project, keyId, 'after')));
       expect(await storedTitles(t, project)).toEqual(['after', 'during']);
     } finally {
       await ingest.close();

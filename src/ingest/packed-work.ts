@@ -19,7 +19,9 @@ export interface PackedWork {
 export type QueuedWork = IngestWork | PackedWork;
 
 export function packWork(work: IngestWork): PackedWork {
-  return { projectId: work.projectId, keyId: work.keyId, size: work.size, packed: serialize(work) };
+  const packed = serialize(work);
+  // Serialised spans can take more bytes than the payload they came from: count what is held.
+  return { projectId: work.projectId, keyId: work.keyId, size: Math.max(work.size, packed.byteLength), packed };
 }
 
 export function isPacked(work: QueuedWork): work is PackedWork {

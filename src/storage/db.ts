@@ -54,7 +54,9 @@ export function openStorage(config: DatabaseConfig, options: OpenOptions = {}): 
   const observers = new Set<QueryObserver>();
   const log = (event: LogEvent): void => {
     if (observers.size === 0) return;
-    const kind = event.query.query.kind.replace(/QueryNode$/, '').toLowerCase() || 'raw';
+    const node = event.query.query.kind;
+    // Hand-compiled statements (storage/batch.ts insertValues) are raw nodes: name them by their verb.
+    const kind = node === 'RawNode' ? (/^\s*(\w+)/.exec(event.query.sql)?.[1]?.toLowerCase() ?? 'raw') : node.replace(/QueryNode$/, '').toLowerCase() || 'raw';
     for (const observer of observers) {
       observer({ kind, durationMs: event.queryDurationMillis, failed: event.level === 'error' });
     }

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { WatchpostError } from '../../lib/errors.js';
-import { hasData, packWork, unpackWork } from '../packed-work.js';
+import { hasData, isPacked, packWork, unpackWork } from '../packed-work.js';
 import { processBody, type ProcessTask } from './process.js';
 
 /**
@@ -21,7 +21,7 @@ if (port) {
       (result) => {
         // Packed once here and moved (not copied) to the main thread, which passes the bytes on.
         const work = hasData(result.work) ? packWork(unpackWork(result.work)) : result.work;
-        const transfer = 'packed' in work && work.packed.byteLength === work.packed.buffer.byteLength ? [work.packed.buffer as ArrayBuffer] : [];
+        const transfer = isPacked(work) && work.packed.byteLength === work.packed.buffer.byteLength ? [work.packed.buffer as ArrayBuffer] : [];
         port.postMessage({ id, result: { ...result, work } } satisfies WorkerReply, transfer);
       },
       (error: unknown) => {

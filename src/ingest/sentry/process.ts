@@ -60,12 +60,6 @@ export function countedItems(envelope: Envelope): number {
   return envelope.items.filter((item) => item.type === 'event' || item.type === 'transaction' || item.type === 'span').length;
 }
 
-/**
- * Event bodies are compressed one by one, synchronously, with a small window: node's asynchronous
- * zlib costs far more on the event loop (stream set-up, thread-pool hand-off, a fresh 256 KiB
- * state) than compressing a 3–10 KB body here does, and an 8 KiB window loses little on bodies
- * that size. Any raw-deflate reader decodes it.
- */
 const EXTENSION_URL = /^(?:chrome|moz|safari(?:-web)?|ms-browser)-extension:\/\//;
 
 /** Sentry's default inbound filter: errors thrown by browser extensions, not by the app. */

@@ -5,10 +5,10 @@ import type { ApiInstance } from '../../server/api-types.js';
 import type { AppContext } from '../../server/context.js';
 import { BatchWriterFullError } from '../batch-writer.js';
 import type { Refusal } from '../limits.js';
+import { hasData } from '../packed-work.js';
 import { resolveSentryAuth } from './auth.js';
 import { readBody } from './body.js';
 import { DEFAULT_ENVELOPE_LIMITS } from './envelope.js';
-import { hasData } from '../packed-work.js';
 import { categoryOf, countedItems, processEnvelope, readEnvelope, type ProcessContext } from './process.js';
 import { ProcessPoolFullError } from './process-pool.js';
 
