@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { fail } from '../lib/errors.js';
-import { decodeEventBody } from './event-body.js';
 import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
 import { lockProjects } from '../storage/locks.js';
 import { inTransaction } from '../storage/tx.js';
 import { HOUR } from '../lib/periods.js';
+import { decodeEventBody } from './event-body.js';
 import * as repo from './repo.js';
 import type { IssueFilter } from './repo.js';
 import type { IssueRow, IssuesTable, IssueStatus } from './types.js';

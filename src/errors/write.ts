@@ -145,9 +145,9 @@ function activity(issueId: string, projectId: number, kind: IssueActivityTable['
   return { id: newId(now), issue_id: issueId, project_id: projectId, kind, user_id: null, data: data === null ? null : JSON.stringify(data), created_at: now };
 }
 
-/** Inserts events; returns those that were new (an SDK retry resends the same event id). */
 const EVENT_COLUMNS = ['project_id', 'event_id', 'issue_id', 'timestamp', 'received_at', 'level', 'environment', 'release', 'transaction', 'message', 'user_key', 'data'] as const;
 
+/** Inserts events; returns those that were new (an SDK retry resends the same event id). */
 async function insertEvents(db: Db, dialect: Dialect, items: readonly EventToStore[], issueIds: Map<string, string>): Promise<EventToStore[]> {
   const inserted = new Set<string>();
   for (const chunk of chunkRows(items, EVENT_COLUMNS.length)) {

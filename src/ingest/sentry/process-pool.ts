@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { fail } from '../../lib/errors.js';
 import { siblingModule, startModuleWorker } from '../../lib/worker.js';
-import { isPacked } from '../packed-work.js';
+import type { QueuedWork } from '../packed-work.js';
 import type { ProcessedEnvelope, ProcessTask } from './process.js';
 import type { WorkerReply } from './process-worker.js';
 
@@ -24,6 +24,12 @@ export interface ProcessPoolOptions {
   readonly module?: URL;
   readonly log?: Logger;
 }
+
+/**
+ * What a worker hands back: the work packed (packed-work.ts) whenever there is anything to store,
+ * so event bodies need no Buffer fix-up after the structured clone.
+ */
+export type PooledEnvelope = Omit<ProcessedEnvelope, 'work'> & { readonly work: QueuedWork };
 
 /** Every worker's queue is full: the caller answers 503 with Retry-After. */
 export class ProcessPoolFullError extends Error {
@@ -50,7 +56,7 @@ const MAX_FAILED_STARTS = 3;
 
 interface Pending {
   readonly bytes: number;
-  resolve(result: ProcessedEnvelope): void;
+  resolve(result: PooledEnvelope): void;
   reject(error: unknown): void;
 }
 
@@ -91,7 +97,7 @@ export class ProcessPool {
   }
 
   /** Processes the task on a worker; throws ProcessPoolFullError at once when every queue is full. */
-  run(task: ProcessTask): Promise<ProcessedEnvelope> {
+  run(task: ProcessTask): Promise<PooledEnvelope> {
     if (this.closed) return Promise.reject(new ProcessPoolFullError());
     const slot = this.leastBusy();
     const bytes = task.body.byteLength;
@@ -103,7 +109,7 @@ export class ProcessPool {
     // whole (possibly shared, pooled) ArrayBuffer under it.
     const body = new Uint8Array(task.body);
     this.queuedBytes += bytes;
-    return new Promise<ProcessedEnvelope>((resolve, reject) => {
+    return new Promise<PooledEnvelope>((resolve, reject) => {
       if (slot.pending.size === 0) slot.progressAt = Date.now();
       slot.pending.set(id, { bytes, resolve, reject });
       try {
@@ -197,7 +203,7 @@ export class ProcessPool {
     if (!pending) return;
     slot.pending.delete(reply.id);
     this.queuedBytes -= pending.bytes;
-    if ('result' in reply) pending.resolve(withBuffers(reply.result));
+    if ('result' in reply) pending.resolve(reply.result);
     else if ('failure' in reply) pending.reject(fail(reply.failure.code, reply.failure.message, reply.failure.headers));
     else {
       const error = new Error(reply.crash.message);
@@ -214,15 +220,4 @@ export class ProcessPool {
       p.reject(error);
     }
   }
-}
-
-/** Structured cloning turns Buffers into plain Uint8Arrays; the write path wants Buffers back. */
-function withBuffers(result: ProcessedEnvelope): ProcessedEnvelope {
-  // Packed work stays bytes until it is written (packed-work.ts).
-  if (isPacked(result.work)) return result;
-  const events = result.work.events.map((e) => {
-    const data = e.data as Uint8Array;
-    return Buffer.isBuffer(data) ? e : { ...e, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength) };
-  });
-  return { ...result, work: { ...result.work, events } };
 }

@@ -1,7 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { WatchpostError } from '../../lib/errors.js';
-import { hasData, isPacked, packWork, unpackWork } from '../packed-work.js';
+import { hasData, isPacked, packWork } from '../packed-work.js';
 import { processBody, type ProcessTask } from './process.js';
+import type { PooledEnvelope } from './process-pool.js';
 
 /**
  * A processing worker (see process-pool.ts): runs `processBody` for each task it is sent. A
@@ -9,7 +10,7 @@ import { processBody, type ProcessTask } from './process.js';
  * same error; anything else as a message and stack (a bug: answered 500).
  */
 export type WorkerReply =
-  | { readonly id: number; readonly result: Awaited<ReturnType<typeof processBody>> }
+  | { readonly id: number; readonly result: PooledEnvelope }
   | { readonly id: number; readonly failure: { readonly code: WatchpostError['code']; readonly message: string; readonly headers: Record<string, string> } }
   | { readonly id: number; readonly crash: { readonly message: string; readonly stack: string | undefined } };
 
@@ -20,7 +21,7 @@ if (port) {
     processBody(task).then(
       (result) => {
         // Packed once here and moved (not copied) to the main thread, which passes the bytes on.
-        const work = hasData(result.work) ? packWork(unpackWork(result.work)) : result.work;
+        const work = hasData(result.work) ? packWork(result.work) : result.work;
         const transfer = isPacked(work) && work.packed.byteLength === work.packed.buffer.byteLength ? [work.packed.buffer as ArrayBuffer] : [];
         port.postMessage({ id, result: { ...result, work } } satisfies WorkerReply, transfer);
       },

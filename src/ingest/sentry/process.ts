@@ -8,8 +8,7 @@ import { fail, WatchpostError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { spansFromSpanItem, spansFromTransaction, type SpanBatch } from '../../performance/spans.js';
 import type { SpansToStore } from '../../performance/write.js';
-import type { QueuedWork } from '../packed-work.js';
-import type { ProjectIngestSettings } from '../service.js';
+import type { IngestWork, ProjectIngestSettings } from '../service.js';
 import type { Category, SentryCheckInsTable } from '../types.js';
 import { parseEnvelope, type Envelope, type EnvelopeItem, type EnvelopeLimits } from './envelope.js';
 import { parseJsonPayload } from './json.js';
@@ -27,8 +26,7 @@ export interface ProcessContext {
 
 /** What an envelope turned into, and what was dropped on the way (counted as outcomes). */
 export interface ProcessedEnvelope {
-  /** Packed when it comes from a processing worker (see packed-work.ts). */
-  readonly work: QueuedWork;
+  readonly work: IngestWork;
   /** The id Sentry SDKs expect back: the envelope's or the event's. */
   readonly eventId: string | null;
   readonly dropped: Array<{ category: Category; outcome: 'invalid' | 'filtered' | 'client_discarded'; count: number }>;
