@@ -36,7 +36,7 @@ async function processed(n: number): Promise<IngestWork[]> {
       limits: DEFAULT_ENVELOPE_LIMITS,
       ctx: { projectId: 1, keyId: 'bench', settings: { scrub: DEFAULT_SCRUB, quotaPerMinute: null, quotaPerMonth: null }, clientIp: null, receivedAt: Date.now(), maxJsonDepth: 100 },
     });
-    out.push(result.work as IngestWork);
+    out.push(result.work);
   }
   return out;
 }
