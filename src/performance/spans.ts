@@ -191,18 +191,21 @@ export function spansFromTransaction(event: unknown, envelopeHeader?: Record<str
   const dsc = headerTrace(envelopeHeader);
   const traceId = hexId(trace.trace_id, 32);
   const rootSpanId = hexId(trace.span_id, 16);
-  const shared = {
-    release: str(event.release) ?? str(dsc.release),
-    environment: str(event.environment, 64) ?? str(dsc.environment, 64),
-    userId: str(obj(event.user).id),
-    platform: str(event.platform, 32),
-  };
+  // Copied field by field into each draft: a `{ ...shared, … }` literal per span cost ~25 µs
+  // (V8 builds a spread-then-extended literal through its slow path), most of this function's time.
+  const release = str(event.release) ?? str(dsc.release);
+  const environment = str(event.environment, 64) ?? str(dsc.environment, 64);
+  const userId = str(obj(event.user).id);
+  const platform = str(event.platform, 32);
   const transaction = typeof event.transaction === 'string' ? event.transaction : null;
   const segmentName = normalizeEndpointName(transaction ?? '');
   const records: SpanRecord[] = [];
   let invalid = 0;
   const root = finish({
-    ...shared,
+    release,
+    environment,
+    userId,
+    platform,
     traceId,
     spanId: rootSpanId,
     parentSpanId: trace.parent_span_id,
@@ -224,7 +227,10 @@ export function spansFromTransaction(event: unknown, envelopeHeader?: Record<str
     const data = obj(span.data);
     const record = isObject(raw)
       ? finish({
-          ...shared,
+          release,
+          environment,
+          userId,
+          platform,
           traceId: hexId(span.trace_id, 32) ?? traceId,
           spanId: hexId(span.span_id, 16),
           parentSpanId: span.parent_span_id,
