@@ -4,6 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packWork } from '../src/ingest/packed-work.js';
 import type { IngestWork } from '../src/ingest/service.js';
+import { storeBatch } from '../src/ingest/store.js';
 import { IngestService } from '../src/ingest/service.js';
 import { randomHex } from '../src/lib/ids.js';
 import type { Project } from '../src/projects/types.js';
@@ -66,6 +67,32 @@ describe.each(dialects)('ingest writes [%s]', (dialect) => {
     else expect(kinds).toContain('insert');
     const totals = await t.ctx.services.ingest.outcomeTotals(project.id, Date.now() - 60_000);
     expect(totals).toContainEqual({ category: 'error', outcome: 'accepted', count: 3 });
+  });
+
+  it("a batch given pending outcome counts commits them and its own accepted counts in its transaction, or none of them", async () => {
+    const { project, keyId } = await setUp(t, 'outcomes');
+    const db = t.db.storage.db;
+    const now = Date.now();
+    const hour = now - (now % 3_600_000);
+    const counts = async () =>
+      (await db.selectFrom('ingest_outcomes').select(['category', 'outcome', 'count']).where('project_id', '=', project.id).orderBy('outcome').execute()).map((r) => [r.category, r.outcome, Number(r.count)]);
+    const limited = { project_id: project.id, hour, category: 'error' as const, outcome: 'rate_limited' as const, count: 2 };
+
+    const stored = await storeBatch(db, dialect, [work(project, keyId, 'counted')], [], now, { outcomes: [limited, { ...limited, count: 3 }] });
+    expect(stored.outcomesStored).toBe(true);
+    expect(await counts()).toEqual([
+      ['error', 'accepted', 1],
+      ['error', 'rate_limited', 5],
+    ]);
+
+    // A check-in without a monitor slug violates NOT NULL: the batch fails, and so do its counts.
+    const broken = { ...work(project, keyId, 'rolled back'), checkIns: [{ id: randomHex(8), project_id: project.id, check_in_id: 'x', monitor_slug: null as unknown as string, status: 'ok', duration_ms: null, environment: null, monitor_config: null, received_at: now }] };
+    await expect(storeBatch(db, dialect, [broken], [], now, { outcomes: [limited] })).rejects.toThrow();
+    expect(await counts()).toEqual([
+      ['error', 'accepted', 1],
+      ['error', 'rate_limited', 5],
+    ]);
+    expect(await storedTitles(t, project)).toEqual(['counted']);
   });
 });
 

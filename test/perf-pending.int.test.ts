@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PendingRollup, queueSpans } from '../src/performance/pending.js';
-import type { RollupSpan } from '../src/performance/write.js';
+import { PendingRollup, queuedSpans, queueSpans, type QueuedSpans } from '../src/performance/pending.js';
+import type { RollupSpan, SpansToStore } from '../src/performance/write.js';
 import { createTestApp, type TestApp } from './helpers/app.js';
 import { testDialects } from './helpers/dialects.js';
 
@@ -25,12 +25,15 @@ describe.each(dialects)('pending spans merged into the rollups [%s]', (dialect) 
     projectId = (await t.ctx.services.projects.create(owner.org.id, { name: 'Pending' }, null)).project.id;
   });
   afterAll(() => t.close());
+  /** Queues spans the way ingest does: reduced and serialised (as the processing worker hands them over). */
+  const queue = (items: readonly SpansToStore[], now: number) =>
+    queueSpans(t.db.storage.db, dialect, items.map(queuedSpans).filter((q): q is QueuedSpans => q !== null), now);
 
   it('counts every queued envelope exactly once with several mergers at once, and drops an unreadable row', async () => {
     const db = t.db.storage.db;
     const now = Date.now();
     const items = Array.from({ length: 1200 }, (_, i) => ({ projectId, segments: [segment(i, now)], spans: [child(i, now)] }));
-    for (let i = 0; i < items.length; i += 100) await queueSpans(db, items.slice(i, i + 100), now);
+    for (let i = 0; i < items.length; i += 100) await queue(items.slice(i, i + 100), now);
     await db.insertInto('perf_pending').values({ project_id: projectId, payload: '{"segments": not json', created_at: now }).execute();
 
     const errors: string[] = [];
@@ -63,11 +66,11 @@ describe.each(dialects)('pending spans merged into the rollups [%s]', (dialect) 
     const db = t.db.storage.db;
     const now = Date.now();
     const good = (i: number) => ({ projectId, segments: [{ ...segment(i, now), name: 'GET /around', segmentName: 'GET /around' }], spans: [] });
-    await queueSpans(db, [good(1), good(2)], now);
+    await queue([good(1), good(2)], now);
     // Readable JSON, but a segment without a name: the rollup insert violates NOT NULL.
     const poison = { ...segment(3, now), name: null, segmentName: null };
     await db.insertInto('perf_pending').values({ project_id: projectId, payload: JSON.stringify({ segments: [poison], spans: [] }), created_at: now }).execute();
-    await queueSpans(db, [good(4)], now);
+    await queue([good(4)], now);
 
     // This merger or the app's own timer takes the poison row (timing decides which logs the drop).
     await new PendingRollup(db, dialect, { log: pino({ level: 'silent' }) }).flush();
@@ -80,7 +83,7 @@ describe.each(dialects)('pending spans merged into the rollups [%s]', (dialect) 
 
   it('summaries read right after ingest include what was just accepted', async () => {
     const now = Date.now();
-    await queueSpans(t.db.storage.db, [{ projectId, segments: [{ ...segment(1, now), name: 'POST /fresh', segmentName: 'POST /fresh' }], spans: [] }], now);
+    await queue([{ projectId, segments: [{ ...segment(1, now), name: 'POST /fresh', segmentName: 'POST /fresh' }], spans: [] }], now);
     // No wait for the timer: the read merges first.
     const endpoints = await t.ctx.services.performance.endpoints(projectId, '1h');
     expect(endpoints.find((e) => e.name === 'POST /fresh')?.count).toBe(1);

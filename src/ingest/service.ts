@@ -6,7 +6,7 @@ import type { ScrubOptions } from '../errors/scrub.js';
 import type { SessionCounts } from '../errors/release-health.js';
 import type { EventToStore, IssueSignal } from '../errors/write.js';
 import { PendingRollup } from '../performance/pending.js';
-import type { SpansToStore } from '../performance/write.js';
+import type { QueuedSpans } from '../performance/pending.js';
 import type { ProjectsService } from '../projects/service.js';
 import { hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
@@ -31,7 +31,7 @@ export interface IngestWork {
   readonly projectId: number;
   readonly keyId: string;
   readonly events: readonly EventToStore[];
-  readonly spans: SpansToStore | null;
+  readonly spans: QueuedSpans | null;
   readonly sessions: readonly SessionCounts[];
   readonly checkIns: readonly SentryCheckInsTable[];
   /** Approximate bytes held in memory until committed (bounds the queue). */
@@ -197,6 +197,11 @@ export class IngestService {
   count(projectId: number, category: Category, outcome: Outcome, n = 1, now = Date.now()): void {
     if (n <= 0) return;
     this.observe.items?.(category, outcome, n);
+    this.tally(projectId, category, outcome, n, now);
+  }
+
+  /** Adds to the in-memory counters only (the database write comes later). */
+  private tally(projectId: number, category: Category, outcome: Outcome, n: number, now: number): void {
     const hour = hourOf(now);
     const k = `${projectId}\u0000${hour}\u0000${category}\u0000${outcome}`;
     const row = this.outcomes.get(k);
@@ -241,7 +246,8 @@ export class IngestService {
       }
       return results;
     } finally {
-      if (this.outcomes.size > 0) {
+      // On SQLite the counters ride along with the next batch (or the timer, once ingest is idle).
+      if (this.outcomes.size > 0 && this.dialect !== 'sqlite') {
         await this.writeOutcomesNow().catch((error: unknown) => this.log.warn({ err: error }, 'could not write ingest outcomes'));
       }
     }
@@ -284,11 +290,25 @@ export class IngestService {
     const now = Date.now();
     const keysUsed = this.takeKeysUsed();
     const thread = this.thread();
-    const result: StoredBatch = thread ? await thread.storeBatch(batch, keysUsed, now) : await storeBatch(this.db, this.dialect, batch.map(unpackWork), keysUsed, now);
+    // SQLite: the counters so far are written in the batch's own transaction (see BatchExtras), and
+    // put back if it fails.
+    const outcomes = this.dialect === 'sqlite' ? this.takeOutcomes() : null;
+    const extras = outcomes ? { outcomes } : {};
+    let result: StoredBatch;
+    try {
+      result = thread ? await thread.storeBatch(batch, keysUsed, now, extras) : await storeBatch(this.db, this.dialect, batch.map(unpackWork), keysUsed, now, extras);
+    } catch (error) {
+      for (const r of outcomes ?? []) this.tally(r.project_id, r.category, r.outcome, r.count, r.hour);
+      throw error;
+    }
     // Counted only once committed: a retried batch must not count twice.
-    for (const [projectId, n] of result.accepted) this.count(projectId, 'error', 'accepted', n, now);
-    for (const [projectId, n] of result.duplicates) this.count(projectId, 'error', 'duplicate', n, now);
-    for (const [projectId, category, n] of result.counted) this.count(projectId, category, 'accepted', n, now);
+    const count = (projectId: number, category: Category, outcome: Outcome, n: number) => {
+      if (!result.outcomesStored) return this.count(projectId, category, outcome, n, now);
+      if (n > 0) this.observe.items?.(category, outcome, n);
+    };
+    for (const [projectId, n] of result.accepted) count(projectId, 'error', 'accepted', n);
+    for (const [projectId, n] of result.duplicates) count(projectId, 'error', 'duplicate', n);
+    for (const [projectId, category, n] of result.counted) count(projectId, category, 'accepted', n);
     for (const signal of result.signals) this.signals.emit('issue', signal);
     for (const checkIn of result.checkIns) this.signals.emit('checkIn', checkIn);
   }
@@ -299,10 +319,15 @@ export class IngestService {
    */
   private async writeOutcomesNow(): Promise<void> {
     if (this.outcomes.size === 0) return;
-    const rows: OutcomeRow[] = [...this.outcomes.values()];
-    this.outcomes.clear();
+    const rows = this.takeOutcomes();
     // Never starts the thread: counters alone (rejected requests, shutdown) go on this connection.
     await this.onRunningThread((thread) => thread.storeOutcomes(rows), () => storeOutcomes(this.db, rows));
+  }
+
+  private takeOutcomes(): OutcomeRow[] {
+    const rows: OutcomeRow[] = [...this.outcomes.values()];
+    this.outcomes.clear();
+    return rows;
   }
 
   /**

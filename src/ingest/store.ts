@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { writeSessions } from '../errors/release-health.js';
 import { writeEvents, type IssueSignal } from '../errors/write.js';
 import { queueSpans } from '../performance/pending.js';
-import { chunkRows } from '../storage/batch.js';
+import { chunkRows, hourOf } from '../storage/batch.js';
 import type { Dialect } from '../storage/db.js';
 import { lockProjects } from '../storage/locks.js';
 import type { Database } from '../storage/schema.js';
@@ -23,6 +23,8 @@ export interface StoredBatch {
   readonly checkIns: SentryCheckInsTable[];
   /** Accepted items per project and category besides errors (transactions, spans, sessions, check-ins). */
   readonly counted: Array<[number, Category, number]>;
+  /** True when the batch's outcome counts were written in its transaction (see {@link BatchExtras}). */
+  readonly outcomesStored?: boolean;
 }
 
 export interface OutcomeRow {
@@ -33,18 +35,30 @@ export interface OutcomeRow {
   readonly count: number;
 }
 
+/** What a batch transaction writes besides the envelopes. */
+export interface BatchExtras {
+  /**
+   * When set, the batch's own outcome counts (accepted and duplicate items) and these pending ones
+   * are added to the hourly counters in the batch's transaction, and the result says so
+   * (`outcomesStored`). For SQLite, whose one writer makes a second transaction per batch pure cost
+   * (a commit, and another message to the writer thread); on PostgreSQL the counters stay in a
+   * short transaction of their own ({@link storeOutcomes}), so nodes don't queue on the hot row.
+   */
+  readonly outcomes?: readonly OutcomeRow[];
+}
+
 /**
  * Writes a batch of accepted envelopes in one transaction, and records `keysUsed` as used at `now`
  * (at most once a minute per key). Data of a project deleted while it was queued is dropped.
  */
-export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: readonly IngestWork[], keysUsed: readonly string[], now: number): Promise<StoredBatch> {
+export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: readonly IngestWork[], keysUsed: readonly string[], now: number, extras: BatchExtras = {}): Promise<StoredBatch> {
   return db.transaction().execute(async (trx) => {
     const live = await liveProjects(trx, batch.map((w) => w.projectId));
     const items = batch.filter((w) => live.has(w.projectId));
     await lockProjects(trx, dialect, live);
     const events = await writeEvents(trx, dialect, items.flatMap((w) => w.events), now);
     const spans = items.flatMap((w) => (w.spans ? [w.spans] : []));
-    await queueSpans(trx, spans, now);
+    await queueSpans(trx, dialect, spans, now);
     await writeSessions(trx, items.flatMap((w) => w.sessions.map((counts) => ({ projectId: w.projectId, counts }))), now);
     const checkIns = items.flatMap((w) => w.checkIns);
     if (checkIns.length > 0) await trx.insertInto('sentry_check_ins').values(checkIns).execute();
@@ -58,15 +72,28 @@ export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: 
     }
     const counted: Array<[number, Category, number]> = [];
     for (const item of spans) {
-      counted.push([item.projectId, 'transaction', item.segments.length]);
-      counted.push([item.projectId, 'span', item.spans.length]);
+      counted.push([item.projectId, 'transaction', item.segments]);
+      counted.push([item.projectId, 'span', item.spans]);
     }
     for (const w of items) {
       counted.push([w.projectId, 'session', w.sessions.reduce((a, c) => a + c.total, 0)]);
       counted.push([w.projectId, 'monitor', w.checkIns.length]);
     }
-    return { ...events, checkIns, counted };
+    const stored: StoredBatch = { ...events, checkIns, counted };
+    if (!extras.outcomes) return stored;
+    await upsertOutcomes(trx, [...extras.outcomes, ...batchOutcomes(stored, now)]);
+    return { ...stored, outcomesStored: true };
   });
+}
+
+/** The outcome rows of a committed batch: what it accepted (and found duplicate) per project and category. */
+export function batchOutcomes(stored: StoredBatch, now: number): OutcomeRow[] {
+  const hour = hourOf(now);
+  const rows: OutcomeRow[] = [];
+  for (const [project_id, count] of stored.accepted) rows.push({ project_id, hour, category: 'error', outcome: 'accepted', count });
+  for (const [project_id, count] of stored.duplicates) rows.push({ project_id, hour, category: 'error', outcome: 'duplicate', count });
+  for (const [project_id, category, count] of stored.counted) rows.push({ project_id, hour, category, outcome: 'accepted', count });
+  return rows.filter((r) => r.count > 0);
 }
 
 /**
@@ -75,20 +102,29 @@ export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: 
  */
 export async function storeOutcomes(db: Kysely<Database>, all: readonly OutcomeRow[]): Promise<void> {
   if (all.length === 0) return;
-  await db.transaction().execute(async (trx) => {
-    const live = await liveProjects(trx, all.map((r) => r.project_id));
-    // Key order, so two nodes flushing at once lock the rows in the same order.
-    const rows = all
-      .filter((r) => live.has(r.project_id))
-      .sort((a, b) => a.project_id - b.project_id || a.hour - b.hour || (a.category + a.outcome < b.category + b.outcome ? -1 : 1));
-    for (const chunk of chunkRows(rows, 5)) {
-      await trx
-        .insertInto('ingest_outcomes')
-        .values(chunk)
-        .onConflict((oc) => oc.columns(['project_id', 'hour', 'category', 'outcome']).doUpdateSet({ count: sql`ingest_outcomes.count + excluded.count` }))
-        .execute();
-    }
-  });
+  await db.transaction().execute((trx) => upsertOutcomes(trx, all));
+}
+
+/** Adds the counts to their hourly rows (one row per key: a multi-row upsert may not name a row twice). */
+async function upsertOutcomes(trx: Kysely<Database>, all: readonly OutcomeRow[]): Promise<void> {
+  if (all.length === 0) return;
+  const live = await liveProjects(trx, all.map((r) => r.project_id));
+  const summed = new Map<string, OutcomeRow>();
+  for (const r of all) {
+    if (!live.has(r.project_id)) continue;
+    const key = `${r.project_id}\u0000${r.hour}\u0000${r.category}\u0000${r.outcome}`;
+    const seen = summed.get(key);
+    summed.set(key, seen ? { ...seen, count: seen.count + r.count } : r);
+  }
+  // Key order, so two nodes flushing at once lock the rows in the same order.
+  const rows = [...summed.values()].sort((a, b) => a.project_id - b.project_id || a.hour - b.hour || (a.category + a.outcome < b.category + b.outcome ? -1 : 1));
+  for (const chunk of chunkRows(rows, 5)) {
+    await trx
+      .insertInto('ingest_outcomes')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['project_id', 'hour', 'category', 'outcome']).doUpdateSet({ count: sql`ingest_outcomes.count + excluded.count` }))
+      .execute();
+  }
 }
 
 async function liveProjects(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {

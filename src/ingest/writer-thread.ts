@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { siblingModule, startModuleWorker } from '../lib/worker.js';
 import type { QueuedWork } from './packed-work.js';
-import type { OutcomeRow, StoredBatch } from './store.js';
+import type { BatchExtras, OutcomeRow, StoredBatch } from './store.js';
 import type { WriterReply, WriterRequest } from './writer-worker.js';
 
 /** The writer thread stopped (crashed, or was closed) with requests outstanding. */
@@ -92,8 +92,8 @@ export class WriterThread {
     return this.lost === null && !this.closing;
   }
 
-  storeBatch(batch: readonly QueuedWork[], keysUsed: readonly string[], now: number): Promise<StoredBatch> {
-    return this.send({ id: 0, op: 'batch', batch: [...batch], keysUsed: [...keysUsed], now }) as Promise<StoredBatch>;
+  storeBatch(batch: readonly QueuedWork[], keysUsed: readonly string[], now: number, extras: BatchExtras = {}): Promise<StoredBatch> {
+    return this.send({ id: 0, op: 'batch', batch: [...batch], keysUsed: [...keysUsed], now, ...(extras.outcomes ? { outcomes: [...extras.outcomes] } : {}) }) as Promise<StoredBatch>;
   }
 
   async storeOutcomes(rows: readonly OutcomeRow[]): Promise<void> {

@@ -12,7 +12,7 @@ import { storeBatch, storeOutcomes, type OutcomeRow, type StoredBatch } from './
  */
 export type WriterRequest =
   | { readonly id: number; readonly op: 'open'; readonly file: string; readonly busyTimeoutMs: number; readonly logLevel: string; readonly turn: Int32Array | null }
-  | { readonly id: number; readonly op: 'batch'; readonly batch: QueuedWork[]; readonly keysUsed: string[]; readonly now: number }
+  | { readonly id: number; readonly op: 'batch'; readonly batch: QueuedWork[]; readonly keysUsed: string[]; readonly now: number; readonly outcomes?: OutcomeRow[] }
   | { readonly id: number; readonly op: 'outcomes'; readonly rows: OutcomeRow[] }
   | { readonly id: number; readonly op: 'flushRollup' }
   | { readonly id: number; readonly op: 'close' };
@@ -43,7 +43,7 @@ async function handle(request: WriterRequest): Promise<StoredBatch | number | nu
         const w = unpackWork(queued);
         return w === queued ? { ...w, events: w.events.map((e) => ({ ...e, data: asBuffer(e.data) })) } : w;
       });
-      return storeBatch(storage.db, 'sqlite', batch, request.keysUsed, request.now);
+      return storeBatch(storage.db, 'sqlite', batch, request.keysUsed, request.now, request.outcomes ? { outcomes: request.outcomes } : {});
     }
     case 'outcomes':
       if (!storage) throw new Error('the writer thread has no database open');

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Dialect } from '../storage/db.js';
+import { chunkRows, insertValues } from '../storage/batch.js';
 import { lockProjects } from '../storage/locks.js';
 import type { Database } from '../storage/schema.js';
 import { writeSpans, type RollupSpan, type SpansToStore } from './write.js';
@@ -29,16 +30,37 @@ function reduce(record: RollupSpan): RollupSpan {
 }
 
 /**
+ * An envelope's spans as the ingest queue carries them: already reduced to the rollup fields and
+ * serialised into the pending row's payload. The processing worker builds it, so the main thread
+ * and the SQLite writer only move a string (full span records were ~7 KB per transaction to copy
+ * between threads, more than the envelope they came from).
+ */
+export interface QueuedSpans {
+  readonly projectId: number;
+  readonly segments: number;
+  readonly spans: number;
+  readonly payload: string;
+}
+
+/** The pending row of an envelope's spans; null when it has none. */
+export function queuedSpans(item: SpansToStore): QueuedSpans | null {
+  if (item.segments.length === 0 && item.spans.length === 0) return null;
+  const payload = JSON.stringify({ segments: item.segments.map(reduce), spans: item.spans.map(reduce) } satisfies PendingSpans);
+  return { projectId: item.projectId, segments: item.segments.length, spans: item.spans.length, payload };
+}
+
+const PENDING_COLUMNS = ['project_id', 'payload', 'created_at'] as const;
+
+/**
  * Queues accepted spans inside the ingest transaction: one small append per envelope instead of
  * a read-merge-write of every rollup row it touches. Committed before the 200, so a crash loses
  * nothing; {@link PendingRollup} merges the rows into the rollup tables soon after.
  */
-export async function queueSpans(db: Db, items: readonly SpansToStore[], now: number): Promise<void> {
-  const rows = items
-    .filter((item) => item.segments.length > 0 || item.spans.length > 0)
-    .map((item) => ({ project_id: item.projectId, payload: JSON.stringify({ segments: item.segments.map(reduce), spans: item.spans.map(reduce) } satisfies PendingSpans), created_at: now }));
+export async function queueSpans(db: Db, dialect: Dialect, items: readonly QueuedSpans[], now: number): Promise<void> {
   // Three columns a row: far below either engine's parameter limit at the ingest batch size.
-  for (let i = 0; i < rows.length; i += 500) await db.insertInto('perf_pending').values(rows.slice(i, i + 500)).execute();
+  for (const chunk of chunkRows(items, PENDING_COLUMNS.length)) {
+    await db.executeQuery(insertValues(dialect, 'perf_pending', PENDING_COLUMNS, chunk.map((item) => [item.projectId, item.payload, now])));
+  }
 }
 
 function decode(row: { project_id: number; payload: string }): SpansToStore | null {

@@ -7,7 +7,7 @@ import type { EventToStore, StoredEvent } from '../../errors/write.js';
 import { fail, WatchpostError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { spansFromSpanItem, spansFromTransaction, type SpanBatch } from '../../performance/spans.js';
-import type { SpansToStore } from '../../performance/write.js';
+import { queuedSpans } from '../../performance/pending.js';
 import type { IngestWork, ProjectIngestSettings } from '../service.js';
 import type { Category, SentryCheckInsTable } from '../types.js';
 import { parseEnvelope, type Envelope, type EnvelopeItem, type EnvelopeLimits } from './envelope.js';
@@ -178,11 +178,9 @@ export async function processEnvelope(envelope: Envelope, ctx: ProcessContext): 
         }
         case 'transaction':
           spans = mergeSpans(spans, spansFromTransaction(json(item), header));
-          size += item.payload.length;
           break;
         case 'span':
           spans = mergeSpans(spans, spansFromSpanItem(json(item), header));
-          size += item.payload.length;
           break;
         case 'session':
         case 'sessions':
@@ -206,9 +204,9 @@ export async function processEnvelope(envelope: Envelope, ctx: ProcessContext): 
   }
   if (spans && spans.invalid > 0) dropped.push({ category: 'span', outcome: 'invalid', count: spans.invalid });
   if (spans && spans.dropped > 0) dropped.push({ category: 'span', outcome: 'filtered', count: spans.dropped });
-  const spansToStore: SpansToStore | null = spans && (spans.segments.length > 0 || spans.spans.length > 0) ? { projectId: ctx.projectId, segments: spans.segments, spans: spans.spans } : null;
+  const queued = spans ? queuedSpans({ projectId: ctx.projectId, segments: spans.segments, spans: spans.spans }) : null;
   return {
-    work: { projectId: ctx.projectId, keyId: ctx.keyId, events, spans: spansToStore, sessions, checkIns, size: size + 1024 },
+    work: { projectId: ctx.projectId, keyId: ctx.keyId, events, spans: queued, sessions, checkIns, size: size + (queued?.payload.length ?? 0) + 1024 },
     eventId,
     dropped,
   };
