@@ -28,6 +28,18 @@ export interface NewUser {
   readonly isAdmin?: boolean;
 }
 
+/**
+ * A user ready to insert: the password policy checked and the password hashed. Hashing (scrypt,
+ * ~50 ms) is done before a transaction opens: on SQLite an open write transaction holds the one
+ * write lock, and ingest's writer thread would wait for the hash.
+ */
+export interface PreparedUser {
+  readonly email: string;
+  readonly name?: string | undefined;
+  readonly passwordHash: string;
+  readonly isAdmin?: boolean | undefined;
+}
+
 export interface LoginAttempt {
   readonly email: string;
   readonly password: string;
@@ -58,16 +70,25 @@ export class AccountsService {
     private readonly options: AccountsOptions,
   ) {}
 
-  /** Creates a user; WP_ERR_CONFLICT if the email is taken. */
-  async createUser(input: NewUser, actor: AuditActor | null, db: Kysely<Database> = this.db): Promise<UserRow> {
+  /** Checks the password policy and hashes the password; give the result to `createUser` inside a transaction. */
+  async prepareUser(input: NewUser): Promise<PreparedUser> {
     checkPasswordPolicy(input.password);
+    return { email: input.email, name: input.name, isAdmin: input.isAdmin, passwordHash: await hashPassword(input.password) };
+  }
+
+  /**
+   * Creates a user; WP_ERR_CONFLICT if the email is taken. Inside a transaction (`db` given), pass a
+   * {@link PreparedUser}, so the hash is not computed while the transaction is open.
+   */
+  async createUser(user: NewUser | PreparedUser, actor: AuditActor | null, db: Kysely<Database> = this.db): Promise<UserRow> {
+    const input = 'passwordHash' in user ? user : await this.prepareUser(user);
     const now = Date.now();
     const email = input.email.trim().toLowerCase();
     const row: UserRow = {
       id: newId(now),
       email,
       name: input.name?.trim() || email.split('@')[0] || email,
-      password_hash: await hashPassword(input.password),
+      password_hash: input.passwordHash,
       is_admin: input.isAdmin ? 1 : 0,
       created_at: now,
       updated_at: now,

@@ -67,9 +67,10 @@ export class SetupService {
     orgName: string,
     guard?: (trx: Kysely<Database>) => Promise<void>,
   ): Promise<{ user: UserRow; org: Organization }> {
+    const prepared = await this.accounts.prepareUser({ email, name, password, isAdmin: true });
     return this.db.transaction().execute(async (trx) => {
       await guard?.(trx);
-      const user = await this.accounts.createUser({ email, name, password, isAdmin: true }, null, trx);
+      const user = await this.accounts.createUser(prepared, null, trx);
       const org = await this.orgs.create(orgName, user.id, { userId: user.id, label: user.email, ip: null }, trx);
       return { user, org };
     });

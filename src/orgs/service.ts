@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AccountsService } from '../accounts/service.js';
+import type { AccountsService, PreparedUser } from '../accounts/service.js';
 import type { UserRow } from '../accounts/types.js';
 import type { AuditService } from '../audit/service.js';
 import type { AuditActor } from '../audit/types.js';
@@ -225,12 +225,11 @@ export class OrgsService {
       throw fail('WP_ERR_CONFLICT', 'You are already a member of this organisation');
     }
     if (!('user' in as) && accountExists) throw fail('WP_ERR_CONFLICT', `An account for ${invite.email} exists; log in to accept the invitation`);
+    // A new account's password is hashed before the transaction opens (see PreparedUser).
+    const account: { user: UserRow } | { prepared: PreparedUser } = 'user' in as ? { user: as.user } : { prepared: await this.accounts.prepareUser({ email: invite.email, name: as.name, password: as.password }) };
     // All or nothing: an account is not created, nor the link used up, unless the membership is.
     const user = await this.db.transaction().execute(async (trx) => {
-      const member =
-        'user' in as
-          ? as.user
-          : await this.accounts.createUser({ email: invite.email, name: as.name, password: as.password }, { userId: null, label: invite.email, ip }, trx);
+      const member = 'user' in account ? account.user : await this.accounts.createUser(account.prepared, { userId: null, label: invite.email, ip }, trx);
       if (!(await repo.markInviteAccepted(trx, invite.id, Date.now()))) throw fail('WP_ERR_INVITE_INVALID');
       await repo.insertMembership(trx, { org_id: invite.org_id, user_id: member.id, role: invite.role, created_at: Date.now() });
       await this.audit.record(
