@@ -40,9 +40,10 @@ export interface BatchExtras {
   /**
    * When set, the batch's own outcome counts (accepted and duplicate items) and these pending ones
    * are added to the hourly counters in the batch's transaction, and the result says so
-   * (`outcomesStored`). For SQLite, whose one writer makes a second transaction per batch pure cost
-   * (a commit, and another message to the writer thread); on PostgreSQL the counters stay in a
-   * short transaction of their own ({@link storeOutcomes}), so nodes don't queue on the hot row.
+   * (`outcomesStored`): the counts can't be lost between the batch's commit and theirs, and there is
+   * one transaction per batch instead of two. For SQLite, which has one writer anyway; on PostgreSQL
+   * the counters stay in a short transaction of their own ({@link storeOutcomes}), so nodes don't
+   * queue on the hot row.
    */
   readonly outcomes?: readonly OutcomeRow[];
 }
