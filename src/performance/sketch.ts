@@ -1,3 +1,4 @@
+import { endianness } from 'node:os';
 import { DDSketch } from '@datadog/sketches-js';
 import { fail } from '../lib/errors.js';
 
@@ -34,19 +35,20 @@ export class LatencySketch {
   /** Reads bytes written by `encode()` (or any DDSketch.proto with the same mapping). */
   static decode(bytes: Uint8Array): LatencySketch {
     const { positive, zeroCount } = readChecked(bytes);
+    const { keys, weights } = positive;
     const out = LatencySketch.empty();
     // The extremes first: the store then grows once instead of re-shifting its bins for each key.
     let lo = 0;
     let hi = 0;
-    positive.forEach(([key], i) => {
-      if (key < positive[lo]![0]) lo = i;
-      if (key > positive[hi]![0]) hi = i;
-    });
-    if (positive.length > 0) out.addToStore(...positive[lo]!);
-    if (hi !== lo) out.addToStore(...positive[hi]!);
-    positive.forEach((bin, i) => {
-      if (i !== lo && i !== hi) out.addToStore(...bin);
-    });
+    for (let i = 0; i < keys.length; i++) {
+      if (keys[i]! < keys[lo]!) lo = i;
+      if (keys[i]! > keys[hi]!) hi = i;
+    }
+    if (keys.length > 0) out.addToStore(keys[lo]!, weights[lo]!);
+    if (hi !== lo) out.addToStore(keys[hi]!, weights[hi]!);
+    for (let i = 0; i < keys.length; i++) {
+      if (i !== lo && i !== hi) out.addToStore(keys[i]!, weights[i]!);
+    }
     if (zeroCount > 0) out.sketch.accept(0, zeroCount);
     return out;
   }
@@ -58,11 +60,12 @@ export class LatencySketch {
    */
   static mergeEncoded(stored: Uint8Array, other: LatencySketch): Buffer {
     const { positive, zeroCount } = readChecked(stored);
+    const { keys, weights } = positive;
     const { store } = other.sketch;
     const bins = store.bins;
     let lo = Infinity;
     let hi = -Infinity;
-    for (const [key] of positive) {
+    for (const key of keys) {
       if (key < lo) lo = key;
       if (key > hi) hi = key;
     }
@@ -73,7 +76,7 @@ export class LatencySketch {
       }
     }
     const merged: number[] = hi >= lo ? new Array<number>(hi - lo + 1).fill(0) : [];
-    for (const [key, weight] of positive) merged[key - lo]! += weight;
+    for (let i = 0; i < keys.length; i++) merged[keys[i]! - lo]! += weights[i]!;
     for (let i = 0; i < bins.length; i++) {
       const weight = bins[i] ?? 0;
       if (weight > 0) merged[i + store.offset - lo]! += weight;
@@ -131,39 +134,100 @@ const MIN_KEY = MAPPING.key(MIN_TRACKED_MS) - 1;
 const MAX_KEY = MAPPING.key(MAX_TRACKED_MS) + 1;
 
 /** Positive bins and the zero count of stored bytes, after checking they use our mapping. */
-function readChecked(bytes: Uint8Array): { positive: Array<[number, number]>; zeroCount: number } {
+function readChecked(bytes: Uint8Array): { positive: Bins; zeroCount: number } {
   const decoded = decodeProto(bytes);
   if (Math.abs(decoded.gamma - GAMMA) > 1e-9 * GAMMA || decoded.indexOffset !== 0 || decoded.interpolation !== 0) {
     throw corrupt('the index mapping is not a 1% logarithmic mapping');
   }
-  for (const [key] of decoded.positive) {
+  for (const key of decoded.positive.keys) {
     if (key < MIN_KEY || key > MAX_KEY) throw corrupt(`bin key ${key} is outside the tracked range`);
   }
   // We clamp negative values to 0 when adding, so negative bins from elsewhere fold into zero.
   let zeroCount = decoded.zeroCount;
-  for (const [, weight] of decoded.negative) zeroCount += weight;
+  for (const weight of decoded.negative.weights) zeroCount += weight;
   return { positive: decoded.positive, zeroCount };
 }
 
-/** Bins `bins[i]` of key `offset + i`, and the zero count, as DDSketch.proto. */
+/**
+ * Bins `bins[i]` of key `offset + i`, and the zero count, as DDSketch.proto. Every rollup row a merge
+ * touches is re-encoded, so this sizes the message first and writes it into one Buffer (a byte array
+ * grown by push, with a nested writer per message, was most of the merge's encoding time).
+ *   1 mapping {1 gamma, 2 indexOffset = 0, 3 interpolation = NONE}
+ *   2 positive store {1 binCounts map entries (outside the dense window), 2 packed contiguous
+ *     counts, 3 contiguousBinIndexOffset (zigzag)}
+ *   3 negative store {3 offset = 0} (empty: DDSketch readers expect one)
+ *   4 zeroCount
+ */
 function encodeBins(bins: readonly number[], offset: number, zeroCount: number): Buffer {
   const [from, to] = denseWindow(bins);
-  const w = new ProtoWriter();
-  w.message(1, (m) => {
-    m.double(1, GAMMA);
-    m.double(2, 0); // indexOffset
-    m.varintField(3, 0); // interpolation NONE
-  });
-  w.message(2, (m) => {
-    bins.forEach((weight, i) => {
-      if (weight > 0 && (i < from || i >= to)) m.binEntry(i + offset, weight);
-    });
-    if (to > from) m.packedDoubles(2, bins.slice(from, to));
-    m.varintField(3, zigzag(to > from ? offset + from : 0));
-  });
-  w.message(3, (m) => m.varintField(3, 0)); // an empty negative store: DDSketch readers expect one
-  w.double(4, zeroCount);
-  return w.finish();
+  let sparseBytes = 0;
+  for (let i = 0; i < bins.length; i++) {
+    if ((bins[i] ?? 0) > 0 && (i < from || i >= to)) sparseBytes += 2 + entryLength(i + offset);
+  }
+  const packedBytes = to > from ? 1 + varintLength((to - from) * 8) + (to - from) * 8 : 0;
+  const offsetField = zigzag(to > from ? offset + from : 0);
+  const storeBytes = sparseBytes + packedBytes + 1 + varintLength(offsetField);
+  const out = Buffer.allocUnsafe(MAPPING_BYTES.length + 1 + varintLength(storeBytes) + storeBytes + NEGATIVE_STORE_BYTES.length + 9);
+  let pos = MAPPING_BYTES.copy(out, 0);
+  const varint = (n: number) => {
+    let v = n;
+    while (v >= 0x80) {
+      out[pos++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    out[pos++] = v;
+  };
+  out[pos++] = 0x12; // field 2, length-delimited
+  varint(storeBytes);
+  for (let i = 0; i < bins.length; i++) {
+    const weight = bins[i] ?? 0;
+    if (!(weight > 0) || (i >= from && i < to)) continue;
+    const key = zigzag(i + offset);
+    out[pos++] = 0x0a; // binCounts entry
+    out[pos++] = entryLength(i + offset);
+    out[pos++] = 0x08; // key
+    varint(key);
+    out[pos++] = 0x11; // value
+    pos = out.writeDoubleLE(weight, pos);
+  }
+  if (to > from) {
+    out[pos++] = 0x12; // contiguousBinCounts, packed
+    varint((to - from) * 8);
+    for (let i = from; i < to; i++) pos = out.writeDoubleLE(bins[i] ?? 0, pos);
+  }
+  out[pos++] = 0x18; // contiguousBinIndexOffset
+  varint(offsetField);
+  pos += NEGATIVE_STORE_BYTES.copy(out, pos);
+  out[pos++] = 0x21; // zeroCount
+  out.writeDoubleLE(zeroCount, pos);
+  return out;
+}
+
+/** Field 1, the index mapping: the same bytes for every sketch of ours. */
+const MAPPING_BYTES = (() => {
+  const mapping = Buffer.alloc(22);
+  mapping[0] = 0x0a; // field 1, length-delimited
+  mapping[1] = 20;
+  mapping[2] = 0x09; // gamma
+  mapping.writeDoubleLE(GAMMA, 3);
+  mapping[11] = 0x11; // indexOffset
+  mapping.writeDoubleLE(0, 12);
+  mapping[20] = 0x18; // interpolation
+  mapping[21] = 0;
+  return mapping;
+})();
+/** Field 3, an empty negative store (offset 0). */
+const NEGATIVE_STORE_BYTES = Buffer.from([0x1a, 0x02, 0x18, 0x00]);
+
+/** Bytes of one binCounts entry's body: key (tag + zigzag varint) and value (tag + double). */
+function entryLength(key: number): number {
+  return 1 + varintLength(zigzag(key)) + 9;
+}
+
+function varintLength(n: number): number {
+  let length = 1;
+  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) length++;
+  return length;
 }
 
 function corrupt(why: string): Error {
@@ -200,75 +264,22 @@ function zigzag(n: number): number {
   return n >= 0 ? n * 2 : -n * 2 - 1;
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
-/**
- * Just enough protobuf writing for DDSketch.proto: varints, doubles, nested messages. Bytes go into
- * one plain array and become a Buffer once, at the end: sketches are encoded on every ingest batch,
- * and a Buffer per field made the encoder the largest allocation on the transaction path.
- */
-class ProtoWriter {
-  private readonly out: number[] = [];
-
-  private varint(n: number): void {
-    let v = n;
-    while (v >= 0x80) {
-      this.out.push((v % 0x80) | 0x80);
-      v = Math.floor(v / 0x80);
-    }
-    this.out.push(v);
-  }
-
-  private rawDouble(n: number): void {
-    scratch.setFloat64(0, n, true);
-    for (let i = 0; i < 8; i++) this.out.push(scratch.getUint8(i));
-  }
-
-  varintField(field: number, n: number): void {
-    this.varint(field * 8);
-    this.varint(n);
-  }
-
-  double(field: number, n: number): void {
-    this.varint(field * 8 + 1);
-    this.rawDouble(n);
-  }
-
-  packedDoubles(field: number, values: number[]): void {
-    this.varint(field * 8 + 2);
-    this.varint(values.length * 8);
-    for (const v of values) this.rawDouble(v);
-  }
-
-  /** One `map<sint32, double> binCounts = 1` entry. */
-  binEntry(key: number, weight: number): void {
-    this.message(1, (e) => {
-      e.varintField(1, zigzag(key));
-      e.double(2, weight);
-    });
-  }
-
-  message(field: number, build: (w: ProtoWriter) => void): void {
-    const inner = new ProtoWriter();
-    build(inner);
-    this.varint(field * 8 + 2);
-    this.varint(inner.out.length);
-    for (const b of inner.out) this.out.push(b);
-  }
-
-  finish(): Buffer {
-    return Buffer.from(this.out);
-  }
+/** Non-empty bins as two parallel lists (a [key, weight] pair per bin was an allocation per bin). */
+interface Bins {
+  keys: number[];
+  weights: number[];
 }
 
 interface DecodedSketch {
   gamma: number;
   indexOffset: number;
   interpolation: number;
-  positive: Array<[number, number]>;
-  negative: Array<[number, number]>;
+  positive: Bins;
+  negative: Bins;
   zeroCount: number;
 }
+
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /** Reads one protobuf message; unknown fields are skipped, truncation and bad wire types throw. */
 class ProtoReader {
@@ -299,6 +310,21 @@ class ProtoReader {
     return v;
   }
 
+  /**
+   * A length-delimited run of little-endian doubles, copied once into an aligned array (reading
+   * them one by one through Buffer#readDoubleLE was most of decoding a stored sketch).
+   */
+  packedDoubles(): Float64Array {
+    const len = this.varint();
+    if (this.pos + len > this.buf.length) throw corrupt('truncated field');
+    if (len % 8 !== 0) throw corrupt('packed doubles of a length not a multiple of 8');
+    const out = new Float64Array(len / 8);
+    if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(this.buf.subarray(this.pos, this.pos + len));
+    else for (let i = 0; i < out.length; i++) out[i] = this.buf.readDoubleLE(this.pos + i * 8);
+    this.pos += len;
+    return out;
+  }
+
   bytes(): ProtoReader {
     const len = this.varint();
     if (this.pos + len > this.buf.length) throw corrupt('truncated field');
@@ -322,7 +348,7 @@ function unzigzag(n: number): number {
 
 function decodeProto(bytes: Uint8Array): DecodedSketch {
   const r = new ProtoReader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-  const out: DecodedSketch = { gamma: NaN, indexOffset: 0, interpolation: 0, positive: [], negative: [], zeroCount: 0 };
+  const out: DecodedSketch = { gamma: NaN, indexOffset: 0, interpolation: 0, positive: { keys: [], weights: [] }, negative: { keys: [], weights: [] }, zeroCount: 0 };
   while (!r.done) {
     const tag = r.varint();
     const field = Math.floor(tag / 8);
@@ -345,14 +371,14 @@ function decodeProto(bytes: Uint8Array): DecodedSketch {
     }
   }
   if (!Number.isFinite(out.gamma)) throw corrupt('no index mapping');
-  const weights = [out.zeroCount, ...out.positive.map(([, w]) => w), ...out.negative.map(([, w]) => w)];
-  if (!weights.every((w) => Number.isFinite(w) && w >= 0)) throw corrupt('a bin count is negative or not finite');
+  const valid = (w: number) => Number.isFinite(w) && w >= 0;
+  if (!valid(out.zeroCount) || !out.positive.weights.every(valid) || !out.negative.weights.every(valid)) throw corrupt('a bin count is negative or not finite');
   return out;
 }
 
 /** Store = map<sint32,double> binCounts = 1; packed double contiguousBinCounts = 2; sint32 offset = 3. */
-function readStore(m: ProtoReader, into: Array<[number, number]>): void {
-  const contiguous: number[] = [];
+function readStore(m: ProtoReader, into: Bins): void {
+  let contiguous: Float64Array | number[] = [];
   let offset = 0;
   while (!m.done) {
     const t = m.varint();
@@ -366,11 +392,16 @@ function readStore(m: ProtoReader, into: Array<[number, number]>): void {
         else if (et === 17) value = entry.double();
         else entry.skip(et % 8);
       }
-      if (value !== 0) into.push([key, value]);
+      if (value !== 0) {
+        into.keys.push(key);
+        into.weights.push(value);
+      }
     } else if (t === 18) {
-      const packed = m.bytes();
-      while (!packed.done) contiguous.push(packed.double());
+      // Repeated fields concatenate, however they were split.
+      const packed = m.packedDoubles();
+      contiguous = contiguous.length === 0 ? packed : [...contiguous, ...packed];
     } else if (t === 17) {
+      if (!Array.isArray(contiguous)) contiguous = Array.from(contiguous);
       contiguous.push(m.double()); // unpacked repeated double, also legal protobuf
     } else if (t === 24) {
       offset = unzigzag(m.varint());
@@ -378,7 +409,11 @@ function readStore(m: ProtoReader, into: Array<[number, number]>): void {
       m.skip(t % 8);
     }
   }
-  contiguous.forEach((w, i) => {
-    if (w !== 0) into.push([offset + i, w]);
-  });
+  for (let i = 0; i < contiguous.length; i++) {
+    const w = contiguous[i]!;
+    if (w !== 0) {
+      into.keys.push(offset + i);
+      into.weights.push(w);
+    }
+  }
 }
