@@ -114,6 +114,8 @@ describe.skipIf(!available || !havePostgres)('backups in real Chromium', () => {
 
     const card = page.getByTestId('backup-source');
     await card.getByRole('heading', { name: 'shop-db' }).waitFor();
+    // The card renders before its list of backups has loaded ("Loading backups…"): wait for it.
+    await card.getByText('No backups yet').waitFor();
     const text = (await card.textContent()) ?? '';
     expect(text).toContain(`/${sourceDb} (PostgreSQL `);
     expect(text).toContain(dir);
