@@ -88,7 +88,7 @@ export async function storeBatch(db: Kysely<Database>, dialect: Dialect, batch: 
 }
 
 /** The outcome rows of a committed batch: what it accepted (and found duplicate) per project and category. */
-export function batchOutcomes(stored: StoredBatch, now: number): OutcomeRow[] {
+function batchOutcomes(stored: StoredBatch, now: number): OutcomeRow[] {
   const hour = hourOf(now);
   const rows: OutcomeRow[] = [];
   for (const [project_id, count] of stored.accepted) rows.push({ project_id, hour, category: 'error', outcome: 'accepted', count });

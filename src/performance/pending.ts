@@ -61,7 +61,6 @@ const PENDING_COLUMNS = ['project_id', 'payload', 'created_at'] as const;
  * nothing; {@link PendingRollup} merges the rows into the rollup tables soon after.
  */
 export async function queueSpans(db: Db, dialect: Dialect, items: readonly QueuedSpans[], now: number): Promise<void> {
-  // Three columns a row: far below either engine's parameter limit at the ingest batch size.
   for (const chunk of chunkRows(items, PENDING_COLUMNS.length)) {
     await db.executeQuery(insertValues(dialect, 'perf_pending', PENDING_COLUMNS, chunk.map((item) => [item.projectId, item.payload, now])));
   }
