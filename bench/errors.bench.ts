@@ -14,7 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { cpuMeter, freePort, median, report, rssMb, stop, timeToReady } from './lib.js';
+import { cpuMeter, freePort, threadCpuMeter, median, report, rssMb, stop, timeToReady } from './lib.js';
 import type { LoadOptions, LoadResult } from './sentry-load.js';
 import { seedIssues } from './seed-issues.js';
 
@@ -97,10 +97,11 @@ function sampleRss(pid: number): { stop(): number } {
 }
 
 /** Runs the load generator (its own process) against `url` and returns what it measured. */
-async function runLoad(server: Server, path: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult & { serverCores: number }> {
+async function runLoad(server: Server, path: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult & { serverCores: number; threadCores: number[] }> {
   const cores = cpuMeter(server.child.pid ?? 0);
+  const threads = threadCpuMeter(server.child.pid ?? 0);
   const result = await runGenerator(server.base + path, publicKey, kind);
-  return { ...result, serverCores: cores() };
+  return { ...result, serverCores: cores(), threadCores: threads() };
 }
 
 function runGenerator(url: string, publicKey: string, kind: LoadOptions['kind']): Promise<LoadResult> {
@@ -126,9 +127,14 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 const met = (ok: boolean) => (ok ? 'MET' : 'MISSED');
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-function loadLine(label: string, r: LoadResult & { serverCores: number }, unit: string): string {
+function loadLine(label: string, r: LoadResult & { serverCores: number; threadCores: number[] }, unit: string): string {
   const failures = r.non200 + r.errors > 0 ? `  non-200 ${r.non200} ${JSON.stringify(r.statuses)} errors ${r.errors}${r.firstError ? ` (${r.firstError})` : ''}` : '  non-200 0, errors 0';
-  return `  ${label.padEnd(26)} ${fmt(r.perSec).padStart(7)} ${unit}/s   p50 ${r.p50Ms.toFixed(1).padStart(6)} ms   p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   server ${r.serverCores.toFixed(2)} cores (${fmt((r.serverCores * 1e6) / Math.max(1, r.perSec))} µs CPU each)   generator ${r.generatorCores.toFixed(2)} cores${failures}`;
+  return `  ${label.padEnd(26)} ${fmt(r.perSec).padStart(7)} ${unit}/s   p50 ${r.p50Ms.toFixed(1).padStart(6)} ms   p99 ${r.p99Ms.toFixed(1).padStart(6)} ms   server ${r.serverCores.toFixed(2)} cores (${fmt((r.serverCores * 1e6) / Math.max(1, r.perSec))} µs CPU each)   generator ${r.generatorCores.toFixed(2)} cores${failures}${threadsLine(r.threadCores)}`;
+}
+
+/** The busiest threads of a multi-threaded server: one near 1.00 is the limit; none is when the machine's cores are. */
+function threadsLine(cores: number[]): string {
+  return cores.length > 1 ? `\n    server threads (busiest first): ${cores.map((c) => c.toFixed(2)).join(', ')} cores` : '';
 }
 
 try {
@@ -244,6 +250,7 @@ try {
     peakRssMb: round(peakRssMb),
     serverCores: round(errors.serverCores, 2),
     cpuUsPerEvent: Math.round((errors.serverCores * 1e6) / Math.max(1, errors.perSec)),
+    busiestThreadCores: round(errors.threadCores[0] ?? 0, 2),
     avgEnvelopeBytes: Math.round(errors.avgBodyBytes),
     baselineReqPerSec: Math.round(errorPhase.baselinePerSec),
     baselineP99Ms: round(baselineErrors.p99Ms),

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export { freePort } from '../test/helpers/net.js';
 
@@ -21,6 +21,39 @@ export function cpuMeter(pid: number): () => number {
   const started = performance.now();
   // USER_HZ is 100 on every Linux this runs on.
   return () => (ticks() - start) / 100 / ((performance.now() - started) / 1000);
+}
+
+/**
+ * CPU each thread of a process used, in cores, from now until the returned function is called
+ * (Linux), busiest first; threads under 0.02 cores are left out. Shows whether one thread (the
+ * main loop, a worker, the writer) is the limit or the work is spread and the machine is full.
+ */
+export function threadCpuMeter(pid: number): () => number[] {
+  const ticks = () => {
+    const byThread = new Map<string, number>();
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      return byThread;
+    }
+    for (const tid of tids) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        byThread.set(tid, Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
+      } catch {
+        // the thread ended
+      }
+    }
+    return byThread;
+  };
+  const start = ticks();
+  const started = performance.now();
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const cores = [...ticks()].map(([tid, t]) => (t - (start.get(tid) ?? 0)) / 100 / seconds);
+    return cores.filter((c) => c >= 0.02).sort((a, b) => b - a);
+  };
 }
 
 export function median(values: number[]): number {
