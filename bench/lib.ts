@@ -10,13 +10,15 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** User + system clock ticks in a /proc stat file (fields 14 and 15, counted after the ")" that ends the command name). */
+function statTicks(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+}
+
 /** CPU a process used (user + system, all threads), in cores, from now until the returned function is called (Linux). */
 export function cpuMeter(pid: number): () => number {
-  const ticks = () => {
-    // Fields 14 and 15 of /proc/<pid>/stat, counted after the ")" that ends the command name.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-  };
+  const ticks = () => statTicks(`/proc/${pid}/stat`);
   const start = ticks();
   const started = performance.now();
   // USER_HZ is 100 on every Linux this runs on.
@@ -39,8 +41,7 @@ export function threadCpuMeter(pid: number): () => number[] {
     }
     for (const tid of tids) {
       try {
-        const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-        byThread.set(tid, Number(fields[11] ?? 0) + Number(fields[12] ?? 0));
+        byThread.set(tid, statTicks(`/proc/${pid}/task/${tid}/stat`));
       } catch {
         // the thread ended
       }
@@ -51,6 +52,7 @@ export function threadCpuMeter(pid: number): () => number[] {
   const started = performance.now();
   return () => {
     const seconds = (performance.now() - started) / 1000;
+    // USER_HZ is 100, as in cpuMeter.
     const cores = [...ticks()].map(([tid, t]) => (t - (start.get(tid) ?? 0)) / 100 / seconds);
     return cores.filter((c) => c >= 0.02).sort((a, b) => b - a);
   };
