@@ -7,6 +7,7 @@
 //   BENCH_SECONDS=60       measured seconds per load phase (6: baseline, Watchpost, baseline; errors and transactions), after a short warm-up
 //   BENCH_CONNECTIONS=32   keep-alive connections of the load generator
 //   BENCH_EVENTS=1000000   events seeded for the issues list, in BENCH_ISSUES=10000 issues
+//   BENCH_SERVER_FLAGS=".." extra node/V8 flags for the Watchpost process (runtime tuning experiments)
 //   BENCH_CPU_PROF=dir     writes the Watchpost process' V8 CPU profiles into dir
 //   WATCHPOST_INGEST_WORKERS=n   passed to Watchpost (0 = process envelopes on the main thread)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -24,6 +25,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SEED_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SEED_ISSUES = Number(process.env.BENCH_ISSUES ?? 10_000);
 const LIST_RUNS = 200;
+/** Extra V8/Node flags for the Watchpost process (e.g. --max-semi-space-size=64), to try runtime tuning. */
+const SERVER_FLAGS = (process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean);
 const CPU_PROF = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : null;
 const root = join(import.meta.dirname, '..');
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-123' };
@@ -57,7 +60,7 @@ async function track(server: Promise<Server>): Promise<Server> {
 async function startWatchpost(): Promise<Server> {
   const port = await freePort();
   if (CPU_PROF) mkdirSync(CPU_PROF, { recursive: true });
-  const flags = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const flags = [...SERVER_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [])];
   const ready = timeToReady(process.execPath, [...flags, join(root, 'dist/cli/main.js'), 'start'], watchpostEnv(port), `http://127.0.0.1:${port}/api/health/ready`);
   return track(ready.then(({ child }) => ({ child, base: `http://127.0.0.1:${port}` })));
 }

@@ -7,11 +7,12 @@
 //
 //   BENCH_STORE_EVENTS=8000   events per batch size
 //   BENCH_STORE_BATCHES=8,32,128
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+//   BENCH_STORE_WALMAP=1      also prints, per batch size, which table or index the WAL pages belong to
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DEFAULT_SCRUB } from '../src/errors/scrub.js';
 import { DEFAULT_ENVELOPE_LIMITS } from '../src/ingest/sentry/envelope.js';
 import { processBody } from '../src/ingest/sentry/process.js';
@@ -19,11 +20,13 @@ import type { IngestWork } from '../src/ingest/service.js';
 import { storeBatch } from '../src/ingest/store.js';
 import { openStorage } from '../src/storage/db.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
+import type { Database } from '../src/storage/schema.js';
 import { report } from './lib.js';
 import { errorEnvelopes } from './sentry-payloads.js';
 
 const EVENTS = Number(process.env.BENCH_STORE_EVENTS ?? 8000);
 const BATCHES = (process.env.BENCH_STORE_BATCHES ?? '8,32,128').split(',').map(Number);
+const WALMAP = process.env.BENCH_STORE_WALMAP === '1';
 const dir = mkdtempSync(join(tmpdir(), 'watchpost-store-bench-'));
 
 async function processed(n: number): Promise<IngestWork[]> {
@@ -67,8 +70,30 @@ async function watchpost(works: IngestWork[], batch: number): Promise<{ usPerEve
   for (let i = 0; i < works.length; i += batch) await storeBatch(storage.db, 'sqlite', works.slice(i, i + batch), [], Date.now());
   const us = cpuUs(started);
   const wal = walBytes(file);
+  if (WALMAP) await printWalMap(storage.db, file, works.length);
   await storage.close();
   return { usPerEvent: us / works.length, walKbPerEvent: wal / 1024 / works.length };
+}
+
+/**
+ * Which table or index each WAL frame's page belongs to (frames per event, largest first): where
+ * the writer's commit and checkpoint bytes come from. Reads the WAL's frame headers (page number at
+ * the start of each 24-byte header) and maps pages to their b-tree with the dbstat table.
+ */
+async function printWalMap(db: Kysely<Database>, file: string, events: number): Promise<void> {
+  const wal = readFileSync(`${file}-wal`);
+  if (wal.length < 32) return;
+  const pageSize = wal.readUInt32BE(8);
+  const owner = new Map<number, string>();
+  const { rows } = await sql<{ name: string; pageno: number }>`select name, pageno from dbstat`.execute(db);
+  for (const row of rows) owner.set(row.pageno, row.name);
+  const frames = new Map<string, number>();
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    const name = owner.get(wal.readUInt32BE(at)) ?? '(free or new)';
+    frames.set(name, (frames.get(name) ?? 0) + 1);
+  }
+  const top = [...frames].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  console.log(`    WAL pages per event by b-tree: ${top.map(([name, n]) => `${name} ${(n / events).toFixed(2)}`).join(', ')}`);
 }
 
 /** Baseline: one row per event into one table (primary key plus an event-id index), prepared statements. */
