@@ -57,7 +57,7 @@ const walBytes = (file: string) => {
 };
 
 /** Watchpost: storeBatch on a migrated database, checkpoints off so the WAL size is what was written. */
-async function watchpost(works: IngestWork[], batch: number): Promise<{ usPerEvent: number; walKbPerEvent: number }> {
+async function watchpost(works: IngestWork[], batch: number): Promise<{ usPerEvent: number; walKbPerEvent: number; walMap: string | null }> {
   const file = join(dir, `watchpost-${batch}.db`);
   const storage = openStorage({ dialect: 'sqlite', file });
   await migrateToLatest(storage);
@@ -70,9 +70,9 @@ async function watchpost(works: IngestWork[], batch: number): Promise<{ usPerEve
   for (let i = 0; i < works.length; i += batch) await storeBatch(storage.db, 'sqlite', works.slice(i, i + batch), [], Date.now());
   const us = cpuUs(started);
   const wal = walBytes(file);
-  if (WALMAP) await printWalMap(storage.db, file, works.length);
+  const walMap = WALMAP ? await walPagesByTree(storage.db, file, works.length) : null;
   await storage.close();
-  return { usPerEvent: us / works.length, walKbPerEvent: wal / 1024 / works.length };
+  return { usPerEvent: us / works.length, walKbPerEvent: wal / 1024 / works.length, walMap };
 }
 
 /**
@@ -80,9 +80,9 @@ async function watchpost(works: IngestWork[], batch: number): Promise<{ usPerEve
  * the writer's commit and checkpoint bytes come from. Reads the WAL's frame headers (page number at
  * the start of each 24-byte header) and maps pages to their b-tree with the dbstat table.
  */
-async function printWalMap(db: Kysely<Database>, file: string, events: number): Promise<void> {
+async function walPagesByTree(db: Kysely<Database>, file: string, events: number): Promise<string> {
   const wal = readFileSync(`${file}-wal`);
-  if (wal.length < 32) return;
+  if (wal.length < 32) return 'empty WAL';
   const pageSize = wal.readUInt32BE(8);
   const owner = new Map<number, string>();
   const { rows } = await sql<{ name: string; pageno: number }>`select name, pageno from dbstat`.execute(db);
@@ -93,7 +93,7 @@ async function printWalMap(db: Kysely<Database>, file: string, events: number): 
     frames.set(name, (frames.get(name) ?? 0) + 1);
   }
   const top = [...frames].sort((a, b) => b[1] - a[1]).slice(0, 12);
-  console.log(`    WAL pages per event by b-tree: ${top.map(([name, n]) => `${name} ${(n / events).toFixed(2)}`).join(', ')}`);
+  return top.map(([name, n]) => `${name} ${(n / events).toFixed(2)}`).join(', ');
 }
 
 /** Baseline: one row per event into one table (primary key plus an event-id index), prepared statements. */
@@ -128,6 +128,7 @@ try {
       `  batch ${String(batch).padStart(4)}: storeBatch ${ours.usPerEvent.toFixed(0).padStart(4)} µs CPU and ${ours.walKbPerEvent.toFixed(1).padStart(5)} KB WAL per event;` +
         ` raw insert ${base.usPerEvent.toFixed(0).padStart(3)} µs, ${base.walKbPerEvent.toFixed(1)} KB; ×${(ours.usPerEvent / base.usPerEvent).toFixed(1)} the raw insert's CPU`,
     );
+    if (ours.walMap) console.log(`    WAL pages per event by b-tree: ${ours.walMap}`);
     metrics[`batch${batch}UsPerEvent`] = Math.round(ours.usPerEvent);
     metrics[`batch${batch}WalKbPerEvent`] = Math.round(ours.walKbPerEvent * 10) / 10;
     metrics[`batch${batch}BaselineUsPerEvent`] = Math.round(base.usPerEvent);
