@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('refuses link-local egress unless WATCHPOST_EGRESS_ALLOW_LINK_LOCAL says otherwise', () => {
+    const dir = tmp();
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir }).egress).toEqual({ allowLinkLocal: false });
+    expect(loadConfig({ WATCHPOST_DATA_DIR: dir, WATCHPOST_EGRESS_ALLOW_LINK_LOCAL: 'true' }).egress).toEqual({ allowLinkLocal: true });
+    expect(problemsOf({ WATCHPOST_DATA_DIR: dir, WATCHPOST_EGRESS_ALLOW_LINK_LOCAL: 'sometimes' }).join('\n')).toMatch(/^WATCHPOST_EGRESS_ALLOW_LINK_LOCAL: /);
+  });
+
   it('processes ingest on up to four worker threads, leaving one core to the main thread', () => {
     const dir = tmp();
     expect(loadConfig({ WATCHPOST_DATA_DIR: dir }).ingest.workers).toBe(Math.max(0, Math.min(4, availableParallelism() - 1)));

@@ -52,6 +52,8 @@ export interface Config {
   readonly retention: { readonly eventDays: number; readonly checkDays: number };
   /** Backups: the default encryption key and where to look first for pg_dump / pg_restore. */
   readonly backups: { readonly key: string | null; readonly pgBinDir: string | null; readonly pgSearchPath: string };
+  /** Whether webhooks and uptime checks may connect to link-local / cloud-metadata addresses. */
+  readonly egress: { readonly allowLinkLocal: boolean };
   /** Monitor checks and notification deliveries one node works on at once. */
   readonly workers: { readonly checks: number; readonly deliveries: number };
   /** The instance's outgoing mail server for email notifications, when configured. */
@@ -217,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     apiBodyLimitBytes: v.WATCHPOST_API_BODY_LIMIT_BYTES,
     retention: { eventDays: v.WATCHPOST_RETENTION_EVENT_DAYS, checkDays: v.WATCHPOST_RETENTION_CHECK_DAYS },
     backups: { key: v.WATCHPOST_BACKUP_KEY ?? null, pgBinDir: v.WATCHPOST_PG_BIN_DIR ?? null, pgSearchPath: env.PATH ?? '' },
+    egress: { allowLinkLocal: v.WATCHPOST_EGRESS_ALLOW_LINK_LOCAL },
     workers: { checks: v.WATCHPOST_UPTIME_CONCURRENCY, deliveries: v.WATCHPOST_NOTIFY_CONCURRENCY },
     smtp: v.WATCHPOST_SMTP_URL === undefined ? null : smtpFrom(v.WATCHPOST_SMTP_URL, v.WATCHPOST_SMTP_FROM, problems),
     ingest: {

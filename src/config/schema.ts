@@ -73,6 +73,8 @@ export const envSchema = z.object({
   WATCHPOST_RETENTION_EVENT_DAYS: positiveInt('a positive whole number of days').default(90),
   WATCHPOST_RETENTION_CHECK_DAYS: positiveInt('a positive whole number of days').default(90),
   WATCHPOST_UPTIME_CONCURRENCY: positiveInt('a positive whole number of checks').max(2000).default(100),
+  /** Lets webhooks and uptime checks reach link-local / cloud-metadata addresses (src/lib/egress.ts). */
+  WATCHPOST_EGRESS_ALLOW_LINK_LOCAL: booleanFlag.default(false),
   WATCHPOST_NOTIFY_CONCURRENCY: positiveInt('a positive whole number of deliveries').max(500).default(16),
   WATCHPOST_BACKUP_KEY: z.string().min(16, 'must be at least 16 characters (generate one with: openssl rand -base64 32)').optional(),
   WATCHPOST_PG_BIN_DIR: z.string().min(1).optional(),

@@ -13,6 +13,7 @@ import { IngestSettingsService } from '../ingest/settings.js';
 import { PerformanceService } from '../performance/service.js';
 import { JobScheduler } from '../jobs/scheduler.js';
 import { SecretBox, TokenHasher } from '../lib/crypto.js';
+import { configureEgress } from '../lib/egress.js';
 import { NotifyService } from '../notify/service.js';
 import { OrgsService } from '../orgs/service.js';
 import { ProjectsService } from '../projects/service.js';
@@ -88,6 +89,8 @@ export function createContext(config: Config, options: ContextOptions = {}): App
     queue: (envelopes) => metrics.ingestQueue.set(envelopes),
   }, { writerFile: config.ingest.writerThread ? storage.file : null, writerTurn: storage.writeTurn });
   const secrets = new SecretBox(config.secretKey);
+  // Webhooks and uptime checks: link-local / cloud-metadata addresses refused unless allowed.
+  configureEgress(config.egress);
   const notify = new NotifyService(db, storage.dialect, secrets, audit, {
     node: config.nodeName,
     smtp: config.smtp,

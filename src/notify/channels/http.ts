@@ -1,4 +1,6 @@
+import { Agent } from 'undici';
 import { z } from 'zod';
+import { assertHostAllowed, EgressBlockedError, guardedLookup } from '../../lib/egress.js';
 import { DeliveryError, type SendContext, type SendResult } from '../types.js';
 import { truncate } from './text.js';
 
@@ -21,13 +23,26 @@ export interface HttpPost {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The connection pool of every delivery: its lookup refuses link-local and cloud-metadata addresses
+ * (lib/egress.ts), so a webhook URL whose name resolves there fails instead of leaking the VM's
+ * credentials into the delivery log.
+ */
+const dispatcher = new Agent({ connect: { lookup: guardedLookup } });
+
 /** Sends one POST; resolves with the status and the start of the body, throws DeliveryError otherwise. */
 export async function post(request: HttpPost, context: SendContext): Promise<SendResult> {
   if (!URL.canParse(request.url)) throw new DeliveryError('Invalid URL', { retryable: false });
   const { url, authorization } = splitCredentials(request.url);
   let response: Response;
   try {
+    assertHostAllowed(new URL(url).hostname);
+  } catch (error) {
+    throw new DeliveryError(`Refused: ${(error as Error).message}`, { retryable: false });
+  }
+  try {
     response = await fetch(url, {
+      dispatcher,
       method: 'POST',
       headers: { 'user-agent': context.userAgent, ...authorization, ...request.headers, 'content-type': request.contentType },
       body: request.body,
@@ -185,6 +200,9 @@ export function requestFailure(error: unknown, signal: AbortSignal): DeliveryErr
   }
   // undici reports every network failure as TypeError('fetch failed') with the real one as cause.
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof EgressBlockedError || (cause as { code?: unknown } | null)?.code === 'EGRESS_BLOCKED') {
+    return new DeliveryError(`Refused: ${(cause as Error).message}`, { retryable: false });
+  }
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new DeliveryError(`Request failed: ${reason}`, { retryable: true });
 }

@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { TLSSocket } from 'node:tls';
+import { assertHostAllowed, guardedLookup } from '../../lib/egress.js';
 import { summarizeCertificate, type CertificateSummary } from './certificate.js';
 import { redactUrl, urlTarget } from './config-fields.js';
 import type { Deadline } from './deadline.js';
@@ -73,8 +74,10 @@ interface HopResponse {
 function sendHop(hop: Hop, verifyTls: boolean, deadline: Deadline, wantBody: (statusCode: number, headers: IncomingHttpHeaders) => boolean): Promise<HopResponse> {
   return deadline.run<HopResponse>((resolve, reject) => {
     const transport = hop.url.protocol === 'https:' ? https : http;
+    // Every hop, redirects included: no link-local / cloud-metadata address (lib/egress.ts).
+    assertHostAllowed(hop.url.hostname);
     // agent:false = a socket of our own, never pooled, so destroying the request closes it.
-    const request = transport.request(hop.url, { method: hop.method, headers: hop.headers, agent: false, rejectUnauthorized: verifyTls });
+    const request = transport.request(hop.url, { method: hop.method, headers: hop.headers, agent: false, rejectUnauthorized: verifyTls, lookup: guardedLookup });
     let response: IncomingMessage | undefined;
     request.on('error', reject);
     request.on('response', (res) => {

@@ -1,6 +1,7 @@
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { z } from 'zod';
+import { assertHostAllowed, guardedLookup } from '../../lib/egress.js';
 import { redactUrl, urlField, urlTarget } from './config-fields.js';
 import { Deadline } from './deadline.js';
 import { describeNetworkError, errorMessage } from './network-errors.js';
@@ -112,9 +113,10 @@ export const redisChecker: CheckerDefinition<RedisConfig> = {
     const deadline = new Deadline(context);
     try {
       const latencyMs = await deadline.run<number>((resolve, reject) => {
+        assertHostAllowed(target.host);
         const socket = target.tls
-          ? tlsConnect({ host: target.host, port: target.port, servername: isIP(target.host) ? undefined : target.host })
-          : netConnect({ host: target.host, port: target.port });
+          ? tlsConnect({ host: target.host, port: target.port, servername: isIP(target.host) ? undefined : target.host, lookup: guardedLookup })
+          : netConnect({ host: target.host, port: target.port, lookup: guardedLookup });
         // One round trip: the commands are pipelined and the first error reply decides.
         socket.once(target.tls ? 'secureConnect' : 'connect', () => socket.write(Buffer.concat(commands.map(encodeCommand))));
         let pending: Buffer = Buffer.alloc(0);

@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
+import { assertHostAllowed, guardedLookup } from '../../lib/egress.js';
 import { hostField, hostPort, portField } from './config-fields.js';
 import { Deadline } from './deadline.js';
 import { describeNetworkError } from './network-errors.js';
@@ -21,7 +22,8 @@ export const tcpChecker: CheckerDefinition<TcpConfig> = {
     const deadline = new Deadline(context);
     try {
       const latencyMs = await deadline.run<number>((resolve, reject) => {
-        const socket = connect({ host: config.host, port: config.port });
+        assertHostAllowed(config.host);
+        const socket = connect({ host: config.host, port: config.port, lookup: guardedLookup });
         socket.once('connect', () => resolve(deadline.elapsedMs()));
         socket.on('error', reject);
         return () => socket.destroy();

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { checkServerIdentity, connect, type PeerCertificate } from 'node:tls';
 import { z } from 'zod';
+import { assertHostAllowed, guardedLookup } from '../../lib/egress.js';
 import { evaluateCertificate, summarizeCertificate } from './certificate.js';
 import { hostField, hostPort, isDnsName, portField } from './config-fields.js';
 import { Deadline } from './deadline.js';
@@ -44,8 +45,10 @@ export const tlsChecker: CheckerDefinition<TlsConfig> = {
     try {
       handshake = await deadline.run<Handshake>((resolve, reject) => {
         // Never reject during the handshake: the certificate is the point even when it is invalid.
+        assertHostAllowed(config.host);
         const socket = connect({
           host: config.host,
+          lookup: guardedLookup,
           port: config.port,
           servername: config.servername ?? (isIP(config.host) ? undefined : config.host),
           rejectUnauthorized: false,
