@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { S3Target } from '../backups/targets/s3.js';
 import { post } from '../notify/channels/http.js';
 import { DeliveryError, type SendContext } from '../notify/types.js';
 import { httpChecker, httpConfigSchema } from '../uptime/checkers/http.js';
@@ -35,11 +36,14 @@ describe('isBlockedAddress', () => {
     '::ffff:a9fe:a9fe',
     '[::ffff:a9fe:a9fe]',
     '0:0:0:0:0:ffff:169.254.169.254',
+    '64:ff9b::169.254.169.254',
+    '64:ff9b::a9fe:a9fe',
+    '::',
   ])('refuses %s', (address) => {
     expect(isBlockedAddress(address)).toBe(true);
   });
 
-  it.each(['127.0.0.1', '::1', '10.0.0.5', '192.168.1.10', '172.16.0.1', '100.100.100.201', '8.8.8.8', '2001:db8::1', '::ffff:10.0.0.1', 'localhost', 'example.com'])(
+  it.each(['127.0.0.1', '::1', '10.0.0.5', '192.168.1.10', '172.16.0.1', '100.100.100.201', '8.8.8.8', '2001:db8::1', '::ffff:10.0.0.1', '64:ff9b::808:808', 'localhost', 'example.com'])(
     'allows %s (loopback and private networks stay reachable)',
     (address) => {
       expect(isBlockedAddress(address)).toBe(false);
@@ -117,5 +121,11 @@ describe('outgoing requests', () => {
     expect(tcp).toEqual({ status: 'down', latencyMs: null, message: expect.stringContaining('169.254.169.254 is a link-local') });
     const tls = await tlsChecker.check(tlsConfigSchema.parse({ host: METADATA, port: 443 }), checkContext());
     expect(tls).toMatchObject({ status: 'down', message: expect.stringContaining('169.254.169.254 is a link-local') });
+  });
+
+  it('an S3 backup target with a metadata endpoint is refused when it is set up', () => {
+    const config = { kind: 's3' as const, bucket: 'latest', prefix: 'meta-data', region: 'us-east-1', forcePathStyle: true, accessKeyId: 'a', secretAccessKey: 'b' };
+    expect(() => new S3Target({ ...config, endpoint: `http://${METADATA}` })).toThrow(/S3 endpoint refused: 169\.254\.169\.254 is a link-local/);
+    expect(() => new S3Target({ ...config, endpoint: 'http://127.0.0.1:9000' })).not.toThrow();
   });
 });

@@ -22,9 +22,12 @@ blocked.addSubnet('0.0.0.0', 8, 'ipv4');
 blocked.addAddress('100.100.100.200', 'ipv4');
 // IPv6 link-local, and AWS's IPv6 metadata endpoint.
 blocked.addSubnet('fe80::', 10, 'ipv6');
+blocked.addAddress('::', 'ipv6');
 blocked.addAddress('fd00:ec2::254', 'ipv6');
 
-let allowLinkLocal = false;
+// configureEgress sets it from the parsed config at start-up; read here too for CLI commands
+// (`watchpost backup run`) that don't build the server's context.
+let allowLinkLocal = /^(true|1|yes|on)$/i.test(process.env.WATCHPOST_EGRESS_ALLOW_LINK_LOCAL ?? '');
 
 /** Set once at start-up from WATCHPOST_EGRESS_ALLOW_LINK_LOCAL. */
 export function configureEgress(options: { readonly allowLinkLocal: boolean }): void {
@@ -39,16 +42,19 @@ export class EgressBlockedError extends Error {
   }
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:169.254.169.254`, `::ffff:a9fe:a9fe`), else null. */
+/**
+ * The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:169.254.169.254`, `::ffff:a9fe:a9fe`) or
+ * a NAT64 one of the well-known prefix (`64:ff9b::a9fe:a9fe`), else null.
+ */
 function mappedIpv4(address: string): string | null {
-  // The URL parser canonicalises every spelling to `[::ffff:a9fe:a9fe]`.
+  // The URL parser canonicalises every spelling (`[::ffff:a9fe:a9fe]`, `[64:ff9b::a9fe:a9fe]`).
   let canonical: string;
   try {
     canonical = new URL(`http://[${address}]/`).hostname;
   } catch {
     return null;
   }
-  const hex = /^\[::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(canonical);
+  const hex = /^\[(?:::ffff|64:ff9b:):([0-9a-f]{1,4}):([0-9a-f]{1,4})\]$/.exec(canonical);
   if (!hex?.[1] || !hex[2]) return null;
   const high = parseInt(hex[1], 16);
   const low = parseInt(hex[2], 16);

@@ -1,7 +1,10 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import http from 'node:http';
+import https from 'node:https';
 import { addAbortSignal, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { assertHostAllowed, guardedLookup } from '../../lib/egress.js';
 import { fail } from '../../lib/errors.js';
 import type { BackupTarget, S3TargetConfig } from '../types.js';
 import { abortError, keySegments, normalizePrefix } from './keys.js';
@@ -42,6 +45,14 @@ export class S3Target implements BackupTarget {
     this.#queueSize = options.queueSize ?? 2;
     if (!Number.isInteger(this.#partSize) || this.#partSize < MIN_PART_SIZE) throw fail('WP_ERR_VALIDATION', `S3 part size must be at least ${MIN_PART_SIZE} bytes`);
     if (!Number.isInteger(this.#queueSize) || this.#queueSize < 1) throw fail('WP_ERR_VALIDATION', 'S3 upload queue size must be a positive integer');
+    // A custom endpoint is chosen by a project admin: never the cloud-metadata service (lib/egress.ts).
+    if (config.endpoint !== undefined) {
+      try {
+        assertHostAllowed(new URL(config.endpoint).hostname);
+      } catch (error) {
+        throw fail('WP_ERR_VALIDATION', `S3 endpoint refused: ${(error as Error).message}`);
+      }
+    }
     this.#client = new S3Client({
       region: config.region,
       ...(config.endpoint === undefined ? {} : { endpoint: config.endpoint }),
@@ -50,7 +61,14 @@ export class S3Target implements BackupTarget {
       // lib-storage does not pass our abort signal to the requests it sends, so a stalled
       // connection must time out on its own. requestTimeout runs until the response headers only,
       // so a slow reader of a GET body (pg_restore building an index) is not cut off.
-      requestHandler: { connectionTimeout: 10_000, requestTimeout: 5 * 60_000, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: 10_000,
+        requestTimeout: 5 * 60_000,
+        throwOnRequestTimeout: true,
+        // The SDK's own agents' settings, plus a lookup that refuses link-local / metadata addresses.
+        httpAgent: new http.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }),
+        httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 50, lookup: guardedLookup }),
+      },
     });
   }
 
