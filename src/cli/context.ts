@@ -8,9 +8,12 @@ export class CliError extends Error {}
 
 /** Loads config or exits listing every problem. */
 export async function configOrExit(): Promise<Config> {
-  const { ConfigError, loadConfig } = await import('../config/index.js');
+  const [{ ConfigError, loadConfig }, { configureEgress }] = await Promise.all([import('../config/index.js'), import('../lib/egress.js')]);
   try {
-    return loadConfig();
+    const config = loadConfig();
+    // Commands that connect out without the server's context (backup run to S3) get the same policy.
+    configureEgress(config.egress);
+    return config;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`watchpost: ${error.message}\nSee docs/configuration.md for every variable.\n`);

@@ -25,9 +25,8 @@ blocked.addSubnet('fe80::', 10, 'ipv6');
 blocked.addAddress('::', 'ipv6');
 blocked.addAddress('fd00:ec2::254', 'ipv6');
 
-// configureEgress sets it from the parsed config at start-up; read here too for CLI commands
-// (`watchpost backup run`) that don't build the server's context.
-let allowLinkLocal = /^(true|1|yes|on)$/i.test(process.env.WATCHPOST_EGRESS_ALLOW_LINK_LOCAL ?? '');
+// Set from the parsed config by the server's context and by every CLI command (cli/context.ts).
+let allowLinkLocal = false;
 
 /** Set once at start-up from WATCHPOST_EGRESS_ALLOW_LINK_LOCAL. */
 export function configureEgress(options: { readonly allowLinkLocal: boolean }): void {
